@@ -1,0 +1,117 @@
+"""The experiment configuration: what to learn, how to judge it, and how much to spend."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
+from .zoo import algorithm_names, check_algorithm_names
+
+TASKS = ("classification", "regression")
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names it and says what is accepted."""
+
+
+@dataclass
+class AutoMLConfig:
+    """Settings of one AutoML experiment, named after Azure AutoML's where they read well.
+
+    Like a scikit-learn estimator, the constructor only stores its arguments; ``validate``
+    checks them (``submit`` calls it) so that a config can be built, changed and then run.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+    label_column_name : the column to predict.
+    primary_metric : metric the search optimises; defaults to ``AUC_weighted`` for
+        classification and ``normalized_root_mean_squared_error`` for regression.
+    experiment_timeout_seconds : the search's time budget (the search stops within 5 % of it).
+    max_trials : stop after this many trials (``None``: only the time budget stops it).
+    n_cross_validations : folds of cross-validation; ``None`` chooses by data size
+        (10 folds under 1,000 rows, 3 folds up to 20,000 rows, a 10 % holdout above).
+    validation_size : fraction of rows held out instead of cross-validation.
+    allowed_models, blocked_models : algorithm names to restrict the search to or to skip.
+    enable_code_generation : generate training code for every completed child run.
+    seed : seeds the folds, the tuners and every estimator, so runs repeat exactly.
+    max_concurrent_iterations : trials run at once in worker processes (default: all cores).
+    """
+
+    task: str
+    label_column_name: str
+    primary_metric: str | None = None
+    experiment_timeout_seconds: float = 60.0
+    max_trials: int | None = None
+    n_cross_validations: int | None = None
+    validation_size: float | None = None
+    allowed_models: list[str] | None = None
+    blocked_models: list[str] | None = None
+    enable_code_generation: bool = True
+    seed: int = 0
+    max_concurrent_iterations: int | None = None
+
+    def validate(self) -> AutoMLConfig:
+        """Check every value and fill in the defaults; returns self for chaining."""
+        if self.task not in TASKS:
+            raise ConfigError(f"task={self.task!r} is not supported; use one of {TASKS}.")
+        if not isinstance(self.label_column_name, str) or not self.label_column_name:
+            raise ConfigError("label_column_name must name the column to predict.")
+        if self.primary_metric is None:
+            self.primary_metric = DEFAULT_PRIMARY_METRIC[self.task]
+        try:
+            validate_metric(self.task, self.primary_metric)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        timeout = self.experiment_timeout_seconds
+        if not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+            raise ConfigError(
+                f"experiment_timeout_seconds={timeout!r} must be a positive number of seconds."
+            )
+        _check_positive_int("max_trials", self.max_trials)
+        _check_positive_int("max_concurrent_iterations", self.max_concurrent_iterations)
+        if self.n_cross_validations is not None:
+            _check_positive_int("n_cross_validations", self.n_cross_validations)
+            if self.n_cross_validations < 2:
+                raise ConfigError(
+                    f"n_cross_validations={self.n_cross_validations} needs at least 2 folds; "
+                    "use validation_size for a single holdout."
+                )
+        if self.validation_size is not None:
+            if not 0 < self.validation_size < 1:
+                raise ConfigError(
+                    f"validation_size={self.validation_size!r} must be a fraction between 0 "
+                    "and 1, e.g. 0.2."
+                )
+            if self.n_cross_validations is not None:
+                raise ConfigError("set n_cross_validations or validation_size, not both.")
+        try:
+            check_algorithm_names(self.task, self.allowed_models or [])
+            check_algorithm_names(self.task, self.blocked_models or [])
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        if not self.algorithms():
+            raise ConfigError(
+                "allowed_models and blocked_models leave no algorithm to try; "
+                f"choose from {algorithm_names(self.task)}."
+            )
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise ConfigError(f"seed={self.seed!r} must be an integer.")
+        return self
+
+    def algorithms(self) -> list[str]:
+        """The algorithm names this experiment may try, in the zoo's order."""
+        allowed = set(self.allowed_models or algorithm_names(self.task))
+        blocked = set(self.blocked_models or [])
+        return [n for n in algorithm_names(self.task) if n in allowed and n not in blocked]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _check_positive_int(name: str, value) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{name}={value!r} must be a positive integer.")

@@ -1,0 +1,279 @@
+"""Submitting an experiment: check the data, snapshot it, and run the search under its budget.
+
+Trials run in joblib's loky worker processes. The driver alone writes the run store. Results
+are handed to the searcher in trial order, and trial k is proposed only once trials
+0..k-workers are known, so the same seed, data and trial count give the same leaderboard
+whatever the timing, while the workers stay busy.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, wait
+from pathlib import Path
+
+import pandas as pd
+from joblib.externals.loky import get_reusable_executor
+from sklearn.pipeline import Pipeline
+
+from ..spec import to_spec
+from ..store import RunStore
+from .config import AutoMLConfig
+from .data import DataError, check_class_counts, check_training_frame, read_table
+from .featurization import build_featurizer
+from .metrics import loss
+from .preparation import prepare_training_data
+from .profiling import profile_columns
+from .progress import SearchProgress
+from .runs import AutoMLRun
+from .search import Searcher
+from .trial import FEATURIZE_STEP, TrialTask, run_trial
+from .validation import choose_scheme
+from .versions import library_versions
+from .zoo import make_estimator, make_scaler
+
+# A trial whose estimated duration overshoots the budget by more than this is not started.
+BUDGET_SLACK = 0.02
+
+
+def submit(
+    config: AutoMLConfig,
+    training_data: pd.DataFrame | str | Path,
+    *,
+    store: RunStore | str | Path | None = None,
+    experiment_name: str | None = None,
+    show_progress: bool = True,
+) -> AutoMLRun:
+    """Run an AutoML experiment to completion and return its parent run.
+
+    ``training_data`` is a DataFrame or the path of a CSV or Parquet file. Bad data raises
+    ``DataError`` and bad settings ``ConfigError`` before anything is written to the store.
+    """
+    config.validate()
+    if isinstance(training_data, (str, Path)):
+        source = Path(training_data).name
+        frame = read_table(training_data)
+    else:
+        source, frame = "DataFrame", training_data
+    label, task = config.label_column_name, config.task
+    check_training_frame(frame, label, task)
+    plan = profile_columns(frame, label)
+    if not plan.groups():
+        reasons = "; ".join(f"{c.name!r}: {c.reason}" for c in plan.columns[:5])
+        raise DataError(f"every feature column was dropped ({reasons}); add informative columns.")
+    X, y, classes = prepare_training_data(frame, label, task, plan)
+    scheme = choose_scheme(
+        task, len(y), config.seed, config.n_cross_validations, config.validation_size
+    )
+    if task == "classification":
+        folds = check_class_counts(pd.Series(y), scheme.n_folds or 2)
+        if scheme.kind == "cv" and folds < scheme.n_folds:
+            scheme = choose_scheme(task, len(y), config.seed, folds)
+
+    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    name = experiment_name or Path(source).stem
+    experiment, parent = run_store.create_experiment(
+        name,
+        task=task,
+        label=label,
+        primary_metric=config.primary_metric,
+        properties={"config": config.to_dict(), "source": source},
+    )
+    try:
+        snapshot_path, snapshot_sha = _snapshot(run_store, experiment.id, frame)
+        run_store.update_properties(
+            parent.id,
+            featurization=plan.to_dict(),
+            validation=scheme.to_dict(),
+            validation_description=scheme.describe(),
+            classes=None if classes is None else [_plain(c) for c in classes],
+            rows=len(y),
+            dropped_rows_without_label=int(len(frame) - len(y)),
+        )
+        best_run_id = _search(
+            run_store,
+            parent.id,
+            config,
+            plan,
+            scheme,
+            snapshot_path,
+            snapshot_sha,
+            rows=len(y),
+            show_progress=show_progress,
+        )
+    except BaseException as error:
+        status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
+        run_store.finish_parent(parent.id, status, error=f"{type(error).__name__}: {error}")
+        raise
+    status = "completed" if best_run_id else "failed"
+    error = None if best_run_id else "no trial completed; see the child runs' errors"
+    run_store.finish_parent(parent.id, status, best_run_id=best_run_id, error=error)
+    return AutoMLRun(run_store, parent.id)
+
+
+def _snapshot(run_store: RunStore, experiment_id: str, frame: pd.DataFrame):
+    try:
+        path, sha = run_store.save_data_snapshot(experiment_id, frame)
+    except (TypeError, ValueError) as error:  # pyarrow refuses mixed-type object columns
+        raise DataError(
+            f"the data cannot be stored as Parquet ({error}); give each column a single type."
+        ) from None
+    return str(path), sha
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def _search(
+    run_store, parent_id, config, plan, scheme, snapshot_path, snapshot_sha, *, rows, show_progress
+) -> str | None:
+    """Run trials until the budget or the trial count is spent; return the best run id."""
+    started = time.monotonic()
+    deadline = started + config.experiment_timeout_seconds
+    workers = config.max_concurrent_iterations or _cpu_count()
+    featurizer = build_featurizer(plan)
+    feature_count = max(1, len(plan.feature_columns))
+    searcher = Searcher(config.task, config.algorithms(), config.seed, rows, feature_count)
+    executor = get_reusable_executor(max_workers=workers)
+    progress = SearchProgress(config, enabled=show_progress)
+    inflight: dict = {}  # future -> (proposal, run id, launch time)
+    finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
+    told = launched = 0
+    seconds_per_cost: dict[str, float] = {}
+    best_loss, best_run_id = math.inf, None
+    try:
+        while True:
+            while told in finished:
+                searcher.tell(*finished.pop(told))
+                told += 1
+            now = time.monotonic()
+            budget_left = config.max_trials is None or launched < config.max_trials
+            slot_free = len(inflight) < workers and told > launched - workers
+            if budget_left and now < deadline and slot_free:
+                proposal = _propose(searcher, seconds_per_cost, deadline - now)
+                if proposal is not None:
+                    run_id, task = _launch(
+                        run_store,
+                        parent_id,
+                        config,
+                        plan,
+                        featurizer,
+                        proposal,
+                        scheme,
+                        snapshot_path,
+                        snapshot_sha,
+                    )
+                    inflight[executor.submit(run_trial, task)] = (proposal, run_id, now)
+                    launched += 1
+                    continue
+                budget_left = False
+            if not inflight:
+                break
+            done, _ = wait(inflight, timeout=max(0.0, deadline - now), return_when=FIRST_COMPLETED)
+            if not done:  # the budget ran out with trials still running
+                _cancel(run_store, inflight, "stopped: the experiment's time budget ran out")
+                executor.shutdown(wait=False, kill_workers=True)
+                break
+            for future in done:
+                proposal, run_id, launched_at = inflight.pop(future)
+                elapsed = time.monotonic() - launched_at
+                per_cost = elapsed / max(proposal.cost, 1e-9)
+                seconds_per_cost[proposal.algorithm] = max(
+                    per_cost, seconds_per_cost.get(proposal.algorithm, 0.0)
+                )
+                trial_loss = _record(run_store, run_id, future, config)
+                finished[proposal.number] = (proposal, trial_loss)
+                if trial_loss is not None and trial_loss < best_loss:
+                    best_loss, best_run_id = trial_loss, run_id
+                progress.update(trial_loss, deadline - time.monotonic())
+            if not budget_left and not inflight:
+                break
+    finally:
+        progress.close()
+    return best_run_id
+
+
+def _propose(searcher: Searcher, seconds_per_cost: dict, seconds_left: float):
+    """The next proposal whose estimated duration fits in the time left, else None."""
+    excluded: set[str] = set()
+    while True:
+        name = searcher.choose_algorithm(frozenset(excluded))
+        if name is None:
+            return None
+        estimate = searcher.estimated_cost(name) * seconds_per_cost.get(name, 0.0)
+        if estimate <= seconds_left * (1 + BUDGET_SLACK):
+            return searcher.propose(name)
+        excluded.add(name)
+
+
+def _launch(run_store, parent_id, config, plan, featurizer, proposal, scheme, path, sha):
+    steps = [(FEATURIZE_STEP, featurizer)]
+    scaler = make_scaler(proposal.scaler)
+    if scaler is not None:
+        steps.append(("scale", scaler))
+    steps.append(
+        ("model", make_estimator(proposal.algorithm, config.task, proposal.params, config.seed))
+    )
+    spec = to_spec(Pipeline(steps))
+    run = run_store.create_child_run(
+        parent_id,
+        algorithm=proposal.algorithm,
+        spec=spec,
+        properties={
+            "scaler": proposal.scaler,
+            "hyperparameters": proposal.params,
+            "trial": proposal.number,
+        },
+    )
+    run_store.start_run(run.id)
+    task = TrialTask(
+        run_id=run.id,
+        snapshot_path=path,
+        snapshot_sha256=sha,
+        label=config.label_column_name,
+        task=config.task,
+        pipeline_spec=spec,
+        scheme=scheme.to_dict(),
+        plan=plan.to_dict(),
+    )
+    return run.id, task
+
+
+def _record(run_store, run_id, future, config) -> float | None:
+    """Store a finished trial; return its loss, or None when it failed."""
+    try:
+        result = future.result()
+    except Exception as error:  # the worker process died (crash, out of memory)
+        run_store.fail_run(run_id, f"the worker process ended: {type(error).__name__}: {error}")
+        return None
+    if result.error is not None:
+        run_store.fail_run(run_id, result.error, fit_time=result.fit_time)
+        return None
+    value = result.metrics.get(config.primary_metric)
+    spec = run_store.get_run(run_id).spec
+    run_store.update_properties(run_id, worker=result.worker, compute="local")
+    run_store.complete_run(
+        run_id,
+        metrics=result.metrics,
+        primary_metric_value=value,
+        fit_time=result.fit_time,
+        score_time=result.score_time,
+        model_bytes=result.model_bytes,
+        versions=library_versions(spec),
+    )
+    return None if value is None else loss(config.primary_metric, value)
+
+
+def _cancel(run_store, inflight: dict, reason: str) -> None:
+    for _, run_id, _ in inflight.values():
+        run_store.cancel_run(run_id, reason)
+    inflight.clear()
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

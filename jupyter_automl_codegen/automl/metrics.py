@@ -1,0 +1,215 @@
+"""Evaluation metrics, named as in Azure AutoML and computed with ``sklearn.metrics``.
+
+Every metric is a plain scikit-learn (or SciPy) call, so generated code can repeat the same
+lines. All values are plain Python floats; a metric that is undefined for the given data
+(e.g. AUC when ``y_true`` holds a single class, Spearman correlation of a constant
+prediction) is ``nan``, and :func:`loss` ranks ``nan`` last.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import warnings
+
+import numpy as np
+from scipy.stats import ConstantInputWarning, spearmanr
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    explained_variance_score,
+    f1_score,
+    log_loss,
+    matthews_corrcoef,
+    mean_absolute_error,
+    median_absolute_error,
+    precision_score,
+    r2_score,
+    recall_score,
+    roc_auc_score,
+    root_mean_squared_error,
+)
+from sklearn.preprocessing import label_binarize
+
+CLASSIFICATION_METRICS = (
+    "accuracy",
+    "AUC_weighted",
+    "AUC_macro",
+    "average_precision_score_weighted",
+    "balanced_accuracy",
+    "f1_score_weighted",
+    "log_loss",
+    "norm_macro_recall",
+    "precision_score_weighted",
+    "recall_score_weighted",
+    "matthews_correlation",
+)
+REGRESSION_METRICS = (
+    "r2_score",
+    "spearman_correlation",
+    "root_mean_squared_error",
+    "normalized_root_mean_squared_error",
+    "mean_absolute_error",
+    "normalized_mean_absolute_error",
+    "median_absolute_error",
+    "explained_variance",
+)
+METRICS = {"classification": CLASSIFICATION_METRICS, "regression": REGRESSION_METRICS}
+DEFAULT_PRIMARY_METRIC = {
+    "classification": "AUC_weighted",
+    "regression": "normalized_root_mean_squared_error",
+}
+GREATER_IS_BETTER: dict[str, bool] = {
+    "accuracy": True,
+    "AUC_weighted": True,
+    "AUC_macro": True,
+    "average_precision_score_weighted": True,
+    "balanced_accuracy": True,
+    "f1_score_weighted": True,
+    "log_loss": False,
+    "norm_macro_recall": True,
+    "precision_score_weighted": True,
+    "recall_score_weighted": True,
+    "matthews_correlation": True,
+    "r2_score": True,
+    "spearman_correlation": True,
+    "root_mean_squared_error": False,
+    "normalized_root_mean_squared_error": False,
+    "mean_absolute_error": False,
+    "normalized_mean_absolute_error": False,
+    "median_absolute_error": False,
+    "explained_variance": True,
+}
+
+
+def classification_metrics(y_true, y_pred, y_proba, classes) -> dict[str, float]:
+    """All ``CLASSIFICATION_METRICS`` for one set of predictions.
+
+    ``classes`` are the class labels in the column order of ``y_proba`` (the model's
+    ``classes_``, which scikit-learn keeps sorted, so ``y_proba[:, 1]`` is the probability of
+    the greater label in the binary case). ``y_proba`` may be None for a model without
+    ``predict_proba``: the probability-based metrics (AUC, average precision, log loss) are
+    then ``nan``.
+
+    ``norm_macro_recall`` is ``(macro recall - 1/n_classes) / (1 - 1/n_classes)``: 0 for a
+    random or constant prediction, 1 for a perfect one, negative when worse than random.
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    classes = np.asarray(classes)
+    n_classes = len(classes)
+    if n_classes < 2:
+        raise ValueError(f"Classification metrics need at least 2 classes, got {classes!r}")
+
+    macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
+    results = {
+        "accuracy": accuracy_score(y_true, y_pred),
+        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "f1_score_weighted": f1_score(y_true, y_pred, average="weighted", zero_division=0),
+        "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
+        "precision_score_weighted": precision_score(
+            y_true, y_pred, average="weighted", zero_division=0
+        ),
+        "recall_score_weighted": recall_score(y_true, y_pred, average="weighted", zero_division=0),
+        "matthews_correlation": matthews_corrcoef(y_true, y_pred),
+    }
+
+    if y_proba is None:
+        for name in ("AUC_weighted", "AUC_macro", "average_precision_score_weighted", "log_loss"):
+            results[name] = math.nan
+    else:
+        y_proba = np.asarray(y_proba, dtype=float)
+        y_true_onehot = label_binarize(y_true, classes=classes)
+        if n_classes == 2:
+            results["AUC_weighted"] = roc_auc_score(y_true, y_proba[:, 1])
+            results["AUC_macro"] = roc_auc_score(y_true, y_proba[:, 1])
+            results["average_precision_score_weighted"] = average_precision_score(
+                y_true_onehot[:, 0], y_proba[:, 1], average="weighted"
+            )
+        else:
+            results["AUC_weighted"] = roc_auc_score(
+                y_true, y_proba, average="weighted", multi_class="ovr", labels=classes
+            )
+            results["AUC_macro"] = roc_auc_score(
+                y_true, y_proba, average="macro", multi_class="ovr", labels=classes
+            )
+            results["average_precision_score_weighted"] = average_precision_score(
+                y_true_onehot, y_proba, average="weighted"
+            )
+        results["log_loss"] = log_loss(y_true, y_proba, labels=classes)
+
+    return {name: float(results[name]) for name in CLASSIFICATION_METRICS}
+
+
+def regression_metrics(y_true, y_pred) -> dict[str, float]:
+    """All ``REGRESSION_METRICS`` for one set of predictions.
+
+    The normalized errors divide by the range of ``y_true`` (``y_true.max() - y_true.min()``);
+    when that range is 0 (constant target) they divide by 1.0 instead, i.e. equal the
+    unnormalized errors, so that they stay finite and keep ranking models correctly.
+    ``spearman_correlation`` is ``nan`` when either input is constant (e.g. a model that
+    always predicts the mean); SciPy's ConstantInputWarning is silenced in that case.
+    """
+    y_true = np.asarray(y_true, dtype=float)
+    y_pred = np.asarray(y_pred, dtype=float)
+    y_range = y_true.max() - y_true.min()
+    if y_range == 0:
+        y_range = 1.0
+
+    rmse = root_mean_squared_error(y_true, y_pred)
+    mae = mean_absolute_error(y_true, y_pred)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantInputWarning)
+        spearman = spearmanr(y_true, y_pred).statistic
+    results = {
+        "r2_score": r2_score(y_true, y_pred),
+        "spearman_correlation": spearman,
+        "root_mean_squared_error": rmse,
+        "normalized_root_mean_squared_error": rmse / y_range,
+        "mean_absolute_error": mae,
+        "normalized_mean_absolute_error": mae / y_range,
+        "median_absolute_error": median_absolute_error(y_true, y_pred),
+        "explained_variance": explained_variance_score(y_true, y_pred),
+    }
+    return {name: float(results[name]) for name in REGRESSION_METRICS}
+
+
+def loss(metric_name: str, value: float) -> float:
+    """The value to minimise for ``metric_name``: ``-value`` when greater is better.
+
+    An undefined (``nan``) metric value gives ``+inf``, so it ranks after every real value.
+    """
+    if metric_name not in GREATER_IS_BETTER:
+        raise ValueError(
+            f"Unknown metric {metric_name!r}; valid metrics: {', '.join(GREATER_IS_BETTER)}"
+        )
+    value = float(value)
+    if math.isnan(value):
+        return math.inf
+    return -value if GREATER_IS_BETTER[metric_name] else value
+
+
+def validate_metric(task: str, name: str) -> str:
+    """Return ``name`` if it is a valid metric for ``task``, else raise a helpful ValueError."""
+    if task not in METRICS:
+        raise ValueError(f"Unknown task {task!r}; expected one of {', '.join(METRICS)}")
+    valid = METRICS[task]
+    if name in valid:
+        return name
+    message = f"Unknown metric {name!r} for task {task!r}."
+    by_lower = {metric.lower(): metric for metric in valid}
+    suggestion = by_lower.get(str(name).lower())
+    if suggestion is None:
+        close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
+        if not close:
+            close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1)
+            close = [by_lower[c] for c in close]
+        suggestion = close[0] if close else None
+    if suggestion is not None:
+        message += f" Did you mean {suggestion!r}?"
+    other_task = next((t for t, metrics in METRICS.items() if t != task and name in metrics), None)
+    if other_task is not None:
+        message += f" ({name!r} is a {other_task} metric.)"
+    message += f" Valid {task} metrics: {', '.join(valid)}."
+    raise ValueError(message)

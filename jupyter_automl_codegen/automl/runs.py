@@ -1,0 +1,136 @@
+"""Handles on stored runs for notebooks and scripts, named after Azure AutoML's run objects."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..store import RunStore
+from .metrics import GREATER_IS_BETTER
+from .preparation import prepare_features
+from .profiling import FeaturizationPlan
+
+
+class ChildRun:
+    """One trained pipeline: its algorithm, metrics, spec and model."""
+
+    def __init__(self, store: RunStore, run_id: str):
+        self._store = store
+        self.id = run_id
+        self._record = store.get_run(run_id)
+
+    def __repr__(self) -> str:
+        return f"ChildRun(id={self.id!r}, algorithm={self.algorithm!r}, status={self.status!r})"
+
+    @property
+    def algorithm(self) -> str:
+        return self._record.algorithm
+
+    @property
+    def status(self) -> str:
+        return self._record.status
+
+    @property
+    def spec(self) -> dict:
+        """The unfitted pipeline as JSON (see ``jupyter_automl_codegen.spec.from_spec``)."""
+        return self._record.spec
+
+    @property
+    def properties(self) -> dict:
+        return self._record.properties
+
+    @property
+    def fit_time(self) -> float | None:
+        return self._record.fit_time
+
+    @property
+    def error(self) -> str | None:
+        """Why the trial failed or was canceled, else None."""
+        return self._record.error
+
+    def get_metrics(self) -> dict:
+        return dict(self._record.metrics)
+
+    def get_model(self):
+        """The fitted pipeline, loaded from the store after its SHA-256 is checked."""
+        return self._store.load_model(self.id)
+
+    def _parent_properties(self) -> dict:
+        return self._store.get_run(self._record.parent_id).properties
+
+    def _classes(self):
+        return self._parent_properties().get("classes")
+
+    def _features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        plan = FeaturizationPlan.from_dict(self._parent_properties()["featurization"])
+        return prepare_features(frame, plan)
+
+    def predict(self, frame: pd.DataFrame) -> pd.Series:
+        """Predictions in the original label values (class codes are decoded)."""
+        predictions = self.get_model().predict(self._features(frame))
+        classes = self._classes()
+        if classes is not None:
+            predictions = [classes[int(code)] for code in predictions]
+        return pd.Series(predictions, index=frame.index, name="prediction")
+
+    def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Class probabilities, one column per class in the model's class order."""
+        classes = self._classes()
+        if classes is None:
+            raise ValueError(f"run {self.id} is a regression model; it has no probabilities.")
+        proba = self.get_model().predict_proba(self._features(frame))
+        return pd.DataFrame(proba, index=frame.index, columns=[str(c) for c in classes])
+
+
+class AutoMLRun:
+    """The parent run of a submitted experiment and its child runs."""
+
+    def __init__(self, store: RunStore, run_id: str):
+        self._store = store
+        self.id = run_id
+        self._record = store.get_run(run_id)
+        self.experiment_id = self._record.experiment_id
+
+    def __repr__(self) -> str:
+        return f"AutoMLRun(id={self.id!r}, status={self.status!r})"
+
+    @property
+    def status(self) -> str:
+        return self._store.get_run(self.id).status
+
+    @property
+    def properties(self) -> dict:
+        return self._store.get_run(self.id).properties
+
+    @property
+    def primary_metric(self) -> str:
+        return self._store.get_experiment(self.experiment_id).primary_metric
+
+    def get_children(self, status: str | None = None) -> list[ChildRun]:
+        """Child runs in trial order, optionally only those with ``status``."""
+        runs = self._store.list_runs(self.experiment_id, status=status)
+        return [ChildRun(self._store, run.id) for run in runs]
+
+    def leaderboard(self) -> list[ChildRun]:
+        """Completed child runs, best primary metric first."""
+        metric = self.primary_metric
+        runs = self._store.list_runs(
+            self.experiment_id,
+            status="completed",
+            order_by="primary_metric_value",
+            descending=GREATER_IS_BETTER[metric],
+        )
+        return [ChildRun(self._store, run.id) for run in runs]
+
+    def get_best_child(self) -> ChildRun:
+        board = self.leaderboard()
+        if not board:
+            raise LookupError(f"experiment run {self.id} has no completed child run.")
+        return board[0]
+
+    def get_output(self):
+        """``(best child run, its fitted model)``, as Azure AutoML's ``get_output``."""
+        best = self.get_best_child()
+        return best, best.get_model()
+
+    def get_metrics(self) -> dict:
+        return self.get_best_child().get_metrics()

@@ -1,0 +1,169 @@
+"""One trial, as run inside a worker process: validate a pipeline spec, then fit it on all rows.
+
+Workers read the data snapshot from disk once (checking its SHA-256) and keep, per process,
+the featurized folds: the featurization step is the same for every trial of an experiment, so
+only the scaler and the model are fitted per trial. Fitting the featurizer once and the rest
+per trial gives exactly what ``Pipeline.fit`` gives, since the featurizer never sees the later
+steps. Workers never touch the run store; the driver records what they return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import socket
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from ..spec import from_spec
+from .metrics import classification_metrics, regression_metrics
+from .preparation import prepare_training_data
+from .profiling import FeaturizationPlan
+from .validation import ValidationScheme
+
+FEATURIZE_STEP = "featurize"
+
+
+@dataclass(frozen=True)
+class TrialTask:
+    """Everything a worker needs to run one trial; plain data, cheap to send."""
+
+    run_id: str
+    snapshot_path: str
+    snapshot_sha256: str
+    label: str
+    task: str
+    pipeline_spec: dict
+    scheme: dict
+    plan: dict
+
+
+@dataclass
+class TrialResult:
+    run_id: str
+    metrics: dict = field(default_factory=dict)
+    fit_time: float = 0.0
+    score_time: float = 0.0
+    model_bytes: bytes | None = None
+    error: str | None = None
+    worker: str = ""
+
+
+# Per-process caches: the prepared data of one snapshot and its featurized folds.
+_DATA: dict = {}
+_FOLDS: dict = {}
+
+
+def run_trial(task: TrialTask) -> TrialResult:
+    """Cross-validate the pipeline, refit it on every row and return it serialised."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _run(task, worker)
+    except Exception as error:  # a failed trial is a result, never a crash of the search
+        return TrialResult(task.run_id, error=f"{type(error).__name__}: {error}", worker=worker)
+
+
+def _run(task: TrialTask, worker: str) -> TrialResult:
+    X, y, classes = _training_data(task)
+    pipeline = from_spec(task.pipeline_spec)
+    featurizer = pipeline.steps[0][1]
+    scheme = ValidationScheme.from_dict(task.scheme)
+    fold_metrics, fit_time, score_time = [], 0.0, 0.0
+    for index, (train, valid) in enumerate(scheme.splits(y)):
+        X_train, X_valid = _featurized(task, featurizer, index, X, y, train, valid)
+        tail = Pipeline([(name, clone(step)) for name, step in pipeline.steps[1:]])
+        started = time.perf_counter()
+        tail.fit(X_train, y[train])
+        fit_time += time.perf_counter() - started
+        started = time.perf_counter()
+        fold_metrics.append(_score(task.task, tail, X_valid, y[valid], classes))
+        score_time += time.perf_counter() - started
+    metrics = _mean_metrics(fold_metrics)
+
+    fitted_featurizer, X_all = _featurized_all(task, featurizer, X, y)
+    tail = Pipeline([(name, clone(step)) for name, step in pipeline.steps[1:]])
+    started = time.perf_counter()
+    tail.fit(X_all, y)
+    fit_time += time.perf_counter() - started
+    model = Pipeline([(FEATURIZE_STEP, fitted_featurizer), *tail.steps])
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    return TrialResult(
+        task.run_id,
+        metrics=metrics,
+        fit_time=fit_time,
+        score_time=score_time,
+        model_bytes=buffer.getvalue(),
+        worker=worker,
+    )
+
+
+def _training_data(task: TrialTask):
+    key = (task.snapshot_sha256, task.label, task.task)
+    if key not in _DATA:
+        _DATA.clear()
+        _FOLDS.clear()
+        raw = open(task.snapshot_path, "rb").read()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != task.snapshot_sha256:
+            raise RuntimeError(
+                f"data snapshot {task.snapshot_path} changed on disk (SHA-256 {digest}, "
+                f"expected {task.snapshot_sha256})"
+            )
+        frame = pd.read_parquet(io.BytesIO(raw))
+        plan = FeaturizationPlan.from_dict(task.plan)
+        _DATA[key] = prepare_training_data(frame, task.label, task.task, plan)
+    return _DATA[key]
+
+
+def _featurizer_key(task: TrialTask, fold) -> tuple:
+    featurizer_spec = task.pipeline_spec["params"]["steps"][0]
+    return (task.snapshot_sha256, json.dumps(featurizer_spec, sort_keys=True), fold)
+
+
+def _featurized(task, featurizer, index, X, y, train, valid):
+    key = _featurizer_key(task, ("fold", index))
+    if key not in _FOLDS:
+        fitted = clone(featurizer)
+        X_train = fitted.fit_transform(X.iloc[train], y[train])
+        _FOLDS[key] = (X_train, fitted.transform(X.iloc[valid]))
+    return _FOLDS[key]
+
+
+def _featurized_all(task, featurizer, X, y):
+    key = _featurizer_key(task, "all")
+    if key not in _FOLDS:
+        fitted = clone(featurizer)
+        _FOLDS[key] = (fitted, fitted.fit_transform(X, y))
+    return _FOLDS[key]
+
+
+def _score(task_kind: str, model, X_valid, y_valid, classes) -> dict:
+    if task_kind == "classification":
+        proba = model.predict_proba(X_valid)
+        return classification_metrics(
+            y_valid, model.predict(X_valid), proba, np.arange(len(classes))
+        )
+    return regression_metrics(y_valid, model.predict(X_valid))
+
+
+def _mean_metrics(fold_metrics: list[dict]) -> dict:
+    """Average each metric over folds; a metric undefined in any fold is None."""
+    averaged = {}
+    for name in fold_metrics[0]:
+        values = [fold[name] for fold in fold_metrics]
+        mean = float(np.mean(values))
+        averaged[name] = mean if np.isfinite(mean) else None
+    return averaged

@@ -1,0 +1,286 @@
+"""The ``automl-codegen`` command line: train, list experiments and runs, predict, demo.
+
+Bad input ends with a one-line ``automl-codegen: error: ...`` message and exit status 2, never
+a traceback, and never a change to the runs already in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from .automl import AutoMLConfig, ConfigError, DataError, submit
+from .automl.data import read_table
+from .automl.metrics import GREATER_IS_BETTER
+from .automl.runs import AutoMLRun, ChildRun
+from .datasets import DATASET_NAMES, load_dataset
+from .store import RunStore, StoreError
+
+PROG = "automl-codegen"
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A user-facing failure of a command: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Run AutoML locally and get the training code of every trained model.",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        help="run store folder (default: $AUTOML_CODEGEN_STORE, else "
+        "~/.local/share/jupyter-automl-codegen/store)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train an AutoML experiment on a CSV/Parquet file")
+    train.add_argument("data", metavar="DATA", help="training data, .csv or .parquet")
+    train.add_argument("--label", required=True, metavar="COL", help="column to predict")
+    train.add_argument("--task", required=True, choices=("classification", "regression"))
+    train.add_argument("--metric", metavar="NAME", help="primary metric (Azure AutoML names)")
+    train.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="time budget of the search (default: 60)",
+    )
+    train.add_argument("--max-trials", type=int, metavar="N", help="stop after N trials")
+    train.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
+    train.add_argument(
+        "--workers", type=int, metavar="N", help="trials run in parallel (default: number of cores)"
+    )
+    train.add_argument("--experiment", metavar="NAME", help="experiment name (default: file name)")
+    train.add_argument(
+        "--no-code-generation",
+        action="store_true",
+        help="do not generate training code after each trial",
+    )
+    train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    experiments = commands.add_parser("experiments", help="list experiments")
+    experiments.add_argument("--json", action="store_true")
+
+    runs = commands.add_parser("runs", help="list the child runs of an experiment")
+    runs.add_argument("experiment_id", metavar="EXPERIMENT_ID")
+    runs.add_argument("--json", action="store_true")
+
+    predict = commands.add_parser("predict", help="predict with a trained child run")
+    predict.add_argument("run_id", metavar="RUN_ID")
+    predict.add_argument("data", metavar="DATA")
+    predict.add_argument("--out", required=True, metavar="FILE.csv")
+
+    demo = commands.add_parser("demo", help="train on the bundled penguins data")
+    demo.add_argument("--dataset", choices=DATASET_NAMES, default="penguins")
+    demo.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (CommandError, ConfigError, DataError, StoreError, LookupError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _open_store(args) -> RunStore:
+    return RunStore(args.store)
+
+
+def _train(args) -> int:
+    config = AutoMLConfig(
+        task=args.task,
+        label_column_name=args.label,
+        primary_metric=args.metric,
+        experiment_timeout_seconds=args.timeout,
+        max_trials=args.max_trials,
+        seed=args.seed,
+        max_concurrent_iterations=args.workers,
+        enable_code_generation=not args.no_code_generation,
+    )
+    config.validate()  # before the store is opened: bad flags change nothing
+    data = read_table(args.data)
+    run = submit(
+        config,
+        data,
+        store=_open_store(args),
+        experiment_name=args.experiment or Path(args.data).stem,
+        show_progress=not args.json,
+    )
+    if args.json:
+        _print_json(_train_summary(run))
+    else:
+        print(f"experiment {run.experiment_id}  parent run {run.id}  status {run.status}")
+        _print_leaderboard(run)
+    return 0
+
+
+def _demo(args) -> int:
+    dataset = load_dataset(args.dataset)
+    config = AutoMLConfig(
+        task=dataset.task,
+        label_column_name=dataset.label,
+        experiment_timeout_seconds=args.timeout,
+    )
+    print(
+        f"Training on the bundled {dataset.name!r} data ({len(dataset.frame)} rows, "
+        f"label {dataset.label!r}, {dataset.task}) for {args.timeout:.0f} s ..."
+    )
+    run = submit(config, dataset.frame, store=_open_store(args), experiment_name=dataset.name)
+    print(f"experiment {run.experiment_id}  parent run {run.id}  status {run.status}")
+    _print_leaderboard(run)
+    return 0
+
+
+def _experiments(args) -> int:
+    experiments = _open_store(args).list_experiments()
+    if args.json:
+        _print_json([e.to_dict() for e in experiments])
+        return 0
+    rows = [
+        (e.id, e.name, e.task, e.status, str(e.num_runs), e.best_run_id or "-", e.primary_metric)
+        for e in experiments
+    ]
+    _print_table(("experiment", "name", "task", "status", "runs", "best run", "metric"), rows)
+    return 0
+
+
+def _runs(args) -> int:
+    store = _open_store(args)
+    experiment = store.get_experiment(args.experiment_id)
+    run = AutoMLRun(store, experiment.parent_run_id)
+    if args.json:
+        runs = store.list_runs(experiment.id)
+        _print_json([r.to_dict() for r in runs])
+        return 0
+    _print_leaderboard(run)
+    return 0
+
+
+def _predict(args) -> int:
+    store = _open_store(args)
+    record = store.get_run(args.run_id)
+    if record.kind != "child" or record.status != "completed":
+        raise CommandError(
+            f"run {record.id} is a {record.status} {record.kind} run; predict needs a "
+            "completed child run (see `automl-codegen runs EXPERIMENT_ID`)."
+        )
+    frame = read_table(args.data)
+    experiment = store.get_experiment(record.experiment_id)
+    features = frame.drop(columns=[experiment.label], errors="ignore")
+    expected = store.get_run(record.parent_id).properties["featurization"]["columns"]
+    missing = [c["name"] for c in expected if c["name"] not in features.columns]
+    if missing:
+        raise CommandError(
+            f"{Path(args.data).name} lacks the training columns "
+            f"{', '.join(repr(m) for m in missing[:10])}; give data with the same columns."
+        )
+    child = ChildRun(store, record.id)
+    output = features.iloc[:, :0].copy()
+    output["prediction"] = child.predict(features)
+    if experiment.task == "classification":
+        proba = child.predict_proba(features)
+        for column in proba.columns:
+            output[f"proba_{column}"] = proba[column]
+    try:
+        output.to_csv(args.out, index=False)
+    except OSError as error:
+        raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+    print(f"wrote {len(output)} predictions to {args.out}")
+    return 0
+
+
+def _train_summary(run: AutoMLRun) -> dict:
+    best = run.leaderboard()
+    return {
+        "experiment_id": run.experiment_id,
+        "parent_run_id": run.id,
+        "best_run_id": best[0].id if best else None,
+        "status": run.status,
+        "primary_metric_name": run.primary_metric,
+        "runs": [
+            {
+                "run_id": child.id,
+                "algorithm": child.algorithm,
+                "status": child.status,
+                "primary_metric": child.get_metrics().get(run.primary_metric),
+                "metrics": child.get_metrics(),
+                "error": child.error,
+            }
+            for child in run.get_children()
+        ],
+    }
+
+
+def _print_leaderboard(run: AutoMLRun) -> None:
+    metric = run.primary_metric
+    children = run.get_children()
+    sign = -1 if GREATER_IS_BETTER[metric] else 1
+
+    def order(child):
+        value = child.get_metrics().get(metric)
+        return (child.status != "completed", math.inf if value is None else sign * value)
+
+    rows = []
+    for rank, child in enumerate(sorted(children, key=order), start=1):
+        value = child.get_metrics().get(metric)
+        rows.append(
+            (
+                str(rank),
+                child.id,
+                _algorithm_label(child),
+                child.status,
+                "-" if value is None else f"{value:.4f}",
+                "-" if child.fit_time is None else f"{child.fit_time:.2f}",
+            )
+        )
+    _print_table(("rank", "run", "algorithm", "status", metric, "fit s"), rows)
+    failed = [c for c in children if c.status == "failed"]
+    if failed:
+        print(f"{len(failed)} failed trial(s); first error: {failed[0].error}")
+
+
+def _algorithm_label(child: ChildRun) -> str:
+    scaler = child.properties.get("scaler")
+    return f"{scaler}, {child.algorithm}" if scaler else child.algorithm
+
+
+def _print_table(header: tuple, rows: list[tuple]) -> None:
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
+    for row in (header, *rows):
+        print(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, indent=2, allow_nan=False, default=str)
+    sys.stdout.write("\n")
+
+
+COMMANDS = {
+    "train": _train,
+    "experiments": _experiments,
+    "runs": _runs,
+    "predict": _predict,
+    "demo": _demo,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())
