@@ -6,21 +6,33 @@
 ...                       experiment_timeout_seconds=30)
 >>> run = submit(config, penguins.frame)            # doctest: +SKIP
 >>> best, model = run.get_output()                  # doctest: +SKIP
+
+Names are imported on first use, so that importing the package stays cheap.
 """
 
-from .automl import AutoMLConfig, AutoMLRun, ChildRun, ConfigError, DataError, submit
-from .datasets import load_dataset
-from .store import RunStore
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AutoMLConfig",
-    "AutoMLRun",
-    "ChildRun",
-    "ConfigError",
-    "DataError",
-    "RunStore",
-    "load_dataset",
-    "submit",
-]
+_EXPORTS = {
+    "AutoMLConfig": ".automl",
+    "AutoMLRun": ".automl",
+    "ChildRun": ".automl",
+    "ConfigError": ".errors",
+    "DataError": ".errors",
+    "RunStore": ".store",
+    "load_dataset": ".datasets",
+    "submit": ".automl",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name], __name__), name)
+
+
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])

@@ -1,5 +1,8 @@
 """The ``automl-codegen`` command line: train, list experiments and runs, predict, demo.
 
+The machine-learning libraries are imported only by the commands that train or predict, so
+listing experiments and runs answers at once.
+
 Bad input ends with a one-line ``automl-codegen: error: ...`` message and exit status 2, never
 a traceback, and never a change to the runs already in the store.
 """
@@ -12,11 +15,8 @@ import math
 import sys
 from pathlib import Path
 
-from .automl import AutoMLConfig, ConfigError, DataError, submit
-from .automl.data import read_table
-from .automl.metrics import GREATER_IS_BETTER
-from .automl.runs import AutoMLRun, ChildRun
-from .datasets import DATASET_NAMES, load_dataset
+from .datasets import DATASET_NAMES
+from .errors import UserInputError
 from .store import RunStore, StoreError
 
 PROG = "automl-codegen"
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (CommandError, ConfigError, DataError, StoreError, LookupError) as error:
+    except (CommandError, UserInputError, StoreError, LookupError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
@@ -102,6 +102,9 @@ def _open_store(args) -> RunStore:
 
 
 def _train(args) -> int:
+    from .automl import AutoMLConfig, submit
+    from .automl.data import read_table
+
     config = AutoMLConfig(
         task=args.task,
         label_column_name=args.label,
@@ -130,6 +133,9 @@ def _train(args) -> int:
 
 
 def _demo(args) -> int:
+    from .automl import AutoMLConfig, submit
+    from .datasets import load_dataset
+
     dataset = load_dataset(args.dataset)
     config = AutoMLConfig(
         task=dataset.task,
@@ -160,6 +166,8 @@ def _experiments(args) -> int:
 
 
 def _runs(args) -> int:
+    from .automl import AutoMLRun
+
     store = _open_store(args)
     experiment = store.get_experiment(args.experiment_id)
     run = AutoMLRun(store, experiment.parent_run_id)
@@ -172,6 +180,9 @@ def _runs(args) -> int:
 
 
 def _predict(args) -> int:
+    from .automl import ChildRun
+    from .automl.data import read_table
+
     store = _open_store(args)
     record = store.get_run(args.run_id)
     if record.kind != "child" or record.status != "completed":
@@ -204,7 +215,7 @@ def _predict(args) -> int:
     return 0
 
 
-def _train_summary(run: AutoMLRun) -> dict:
+def _train_summary(run) -> dict:
     best = run.leaderboard()
     return {
         "experiment_id": run.experiment_id,
@@ -226,7 +237,9 @@ def _train_summary(run: AutoMLRun) -> dict:
     }
 
 
-def _print_leaderboard(run: AutoMLRun) -> None:
+def _print_leaderboard(run) -> None:
+    from .automl.metrics import GREATER_IS_BETTER
+
     metric = run.primary_metric
     children = run.get_children()
     sign = -1 if GREATER_IS_BETTER[metric] else 1
@@ -254,7 +267,7 @@ def _print_leaderboard(run: AutoMLRun) -> None:
         print(f"{len(failed)} failed trial(s); first error: {failed[0].error}")
 
 
-def _algorithm_label(child: ChildRun) -> str:
+def _algorithm_label(child) -> str:
     scaler = child.properties.get("scaler")
     return f"{scaler}, {child.algorithm}" if scaler else child.algorithm
 

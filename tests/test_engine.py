@@ -8,6 +8,7 @@ import pytest
 
 from jupyter_automl_codegen import AutoMLConfig, ConfigError, RunStore, load_dataset, submit
 from jupyter_automl_codegen.automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
+from jupyter_automl_codegen.automl.profiling import profile_columns
 from jupyter_automl_codegen.automl.trial import TrialTask, run_trial
 from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 from jupyter_automl_codegen.spec import from_spec
@@ -147,11 +148,12 @@ def test_a_failing_trial_is_a_result_not_a_crash(tmp_path):
             "regression",
             spec,
             {"kind": "cv", "n_folds": 2, "validation_size": None, "stratified": False, "seed": 0},
+            profile_columns(frame, "y").to_dict(),
         )
     )
     assert result.error and result.model_bytes is None
     tampered = TrialTask(
-        "AutoML_" + "0" * 32 + "_1", str(path), "0" * 64, "y", "regression", spec, {}
+        "AutoML_" + "0" * 32 + "_1", str(path), "0" * 64, "y", "regression", spec, {}, {}
     )
     assert "changed on disk" in run_trial(tampered).error
 

@@ -389,9 +389,9 @@ def test_pattern_ids_validate(text: str) -> None:
 def test_unknown_ids_not_found(store: RunStore) -> None:
     with pytest.raises(NotFoundError) as info:
         store.get_run(f"AutoML_{HEX}_3")
-    assert str(info.value).startswith("no run AutoML_")
+    assert str(info.value).startswith(f"run AutoML_{HEX}_3 not found in the run store at ")
     assert isinstance(info.value, KeyError)
-    with pytest.raises(NotFoundError, match="no experiment"):
+    with pytest.raises(NotFoundError, match="experiment exp_[0-9a-f]+ not found"):
         store.get_experiment(f"exp_{HEX}")
     with pytest.raises(NotFoundError):
         store.list_runs(f"exp_{HEX}")

@@ -5,14 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from ..errors import ConfigError
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names
 
 TASKS = ("classification", "regression")
-
-
-class ConfigError(ValueError):
-    """A configuration value is invalid; the message names it and says what is accepted."""
 
 
 @dataclass

@@ -10,14 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
+
 # Fewer rows than this cannot be both trained on and validated in any meaningful way.
 MIN_LABELLED_ROWS = 10
 
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-
-
-class DataError(ValueError):
-    """The data cannot be used; the message names the problem and how to fix it."""
 
 
 def read_table(path: str | Path) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def submit(
         task, len(y), config.seed, config.n_cross_validations, config.validation_size
     )
     if task == "classification":
-        folds = check_class_counts(pd.Series(y), scheme.n_folds or 2)
+        folds = check_class_counts(pd.Series(classes[y]), scheme.n_folds or 2)
         if scheme.kind == "cv" and folds < scheme.n_folds:
             scheme = choose_scheme(task, len(y), config.seed, folds)
 

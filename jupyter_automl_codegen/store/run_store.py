@@ -175,13 +175,15 @@ class RunStore:
     def _run_row(self, conn: sqlite3.Connection, run_id: str) -> sqlite3.Row:
         row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no run {run_id} in the run store at {self.root}")
+            raise NotFoundError(f"run {run_id} not found in the run store at {self.root}")
         return row
 
     def _experiment_row(self, conn: sqlite3.Connection, experiment_id: str) -> sqlite3.Row:
         row = conn.execute(_EXPERIMENT_QUERY + " WHERE e.id = ?", (experiment_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no experiment {experiment_id} in the run store at {self.root}")
+            raise NotFoundError(
+                f"experiment {experiment_id} not found in the run store at {self.root}"
+            )
         return row
 
     def _check_transition(self, row: sqlite3.Row, target: str) -> None:
