@@ -29,11 +29,9 @@ MISSING_CATEGORY = "missing"
 # frequent categories, plus one column grouping the infrequent ones).
 HIGH_CARDINALITY_MAX_CATEGORIES = 32
 # Text columns: TF-IDF of word unigrams/bigrams and of character 3-grams (within word
-# boundaries), each limited to the most frequent terms.
+# boundaries), each limited to the plan's ``text_max_features`` most frequent terms.
 TEXT_WORD_NGRAM_RANGE = (1, 2)
-TEXT_WORD_MAX_FEATURES = 1000
 TEXT_CHAR_NGRAM_RANGE = (3, 3)
-TEXT_CHAR_MAX_FEATURES = 1000
 
 # Transformer order in the ColumnTransformer (text transformers come last, one per column).
 GROUP_ORDER = ("numeric", "categorical", "high_cardinality", "datetime")
@@ -71,7 +69,7 @@ def build_featurizer(plan: FeaturizationPlan) -> ColumnTransformer:
         if group in groups:
             transformers.append((group, _group_transformer(group, plan), groups[group]))
     for i, name in enumerate(groups.get("text", [])):
-        transformers.append((f"text_{i}", _text_transformer(), [name]))
+        transformers.append((f"text_{i}", _text_transformer(plan.text_max_features), [name]))
 
     return ColumnTransformer(
         transformers=transformers,
@@ -116,8 +114,8 @@ def group_descriptions(plan: FeaturizationPlan) -> dict[str, str]:
     for i, name in enumerate(groups.get("text", [])):
         descriptions[f"text_{i}"] = (
             f"Text column {name!r}: missing values replaced by an empty string, then TF-IDF of "
-            f"the {TEXT_WORD_MAX_FEATURES} most frequent words and word pairs and the "
-            f"{TEXT_CHAR_MAX_FEATURES} most frequent character 3-grams"
+            f"the {plan.text_max_features} most frequent words and word pairs and the "
+            f"{plan.text_max_features} most frequent character 3-grams"
         )
     return descriptions
 
@@ -162,7 +160,7 @@ def _group_transformer(group: str, plan: FeaturizationPlan):
     raise ValueError(f"Unknown column group {group!r}")
 
 
-def _text_transformer() -> Pipeline:
+def _text_transformer(max_features: int) -> Pipeline:
     # SimpleImputer needs 2-D input, so the column is selected as a one-column frame
     # ([name]) and flattened to the 1-D array of strings TfidfVectorizer expects.
     return Pipeline(
@@ -177,7 +175,7 @@ def _text_transformer() -> Pipeline:
                             "word",
                             TfidfVectorizer(
                                 ngram_range=TEXT_WORD_NGRAM_RANGE,
-                                max_features=TEXT_WORD_MAX_FEATURES,
+                                max_features=max_features,
                                 sublinear_tf=True,
                             ),
                         ),
@@ -186,7 +184,7 @@ def _text_transformer() -> Pipeline:
                             TfidfVectorizer(
                                 analyzer="char_wb",
                                 ngram_range=TEXT_CHAR_NGRAM_RANGE,
-                                max_features=TEXT_CHAR_MAX_FEATURES,
+                                max_features=max_features,
                                 sublinear_tf=True,
                             ),
                         ),

@@ -48,6 +48,10 @@ TEXT_MIN_MEAN_LENGTH = 30
 TEXT_MIN_UNIQUE_RATIO = 0.5
 # Token and length averages are computed on at most this many values (a deterministic sample).
 TEXT_SAMPLE_SIZE = 10_000
+# TF-IDF width per analyzer (words, character 3-grams): one term per 4 rows, within bounds.
+TEXT_MAX_FEATURES = 1000
+TEXT_MIN_FEATURES = 50
+TEXT_ROWS_PER_FEATURE = 4
 
 # Identifier detection (unique value on every row) needs at least this many rows: in a tiny
 # frame, every column of distinct values would otherwise look like an identifier.
@@ -98,6 +102,7 @@ class FeaturizationPlan:
 
     columns: tuple[ColumnProfile, ...]
     datetime_parts: tuple[str, ...] = ()
+    text_max_features: int = TEXT_MAX_FEATURES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -126,6 +131,7 @@ class FeaturizationPlan:
         return {
             "columns": [asdict(column) for column in self.columns],
             "datetime_parts": list(self.datetime_parts),
+            "text_max_features": self.text_max_features,
         }
 
     @classmethod
@@ -144,6 +150,7 @@ class FeaturizationPlan:
                 for column in data["columns"]
             ),
             datetime_parts=tuple(data.get("datetime_parts", ())),
+            text_max_features=int(data.get("text_max_features", TEXT_MAX_FEATURES)),
         )
 
 
@@ -175,8 +182,15 @@ def profile_columns(df: pd.DataFrame, label: str) -> FeaturizationPlan:
     profiles = tuple(_profile_column(df[name]) for name in df.columns if name != label)
     datetime_columns = [p.name for p in profiles if p.kind == "datetime"]
     return FeaturizationPlan(
-        columns=profiles, datetime_parts=_varying_datetime_parts(df, datetime_columns)
+        columns=profiles,
+        datetime_parts=_varying_datetime_parts(df, datetime_columns),
+        text_max_features=text_width(len(df)),
     )
+
+
+def text_width(rows: int) -> int:
+    """TF-IDF terms kept per analyzer: wide text on few rows only slows every model down."""
+    return int(min(TEXT_MAX_FEATURES, max(TEXT_MIN_FEATURES, rows // TEXT_ROWS_PER_FEATURE)))
 
 
 def normalize_frame(df: pd.DataFrame, plan: FeaturizationPlan) -> pd.DataFrame:

@@ -46,6 +46,7 @@ class _Progress:
     spent_at_best: float = 0.0
     first_loss: float = math.inf
     failures: int = 0
+    best_params: dict | None = None
 
     def eci(self, leader: float, last_cost: float) -> float:
         since_best = max(self.spent - self.spent_at_best, last_cost)
@@ -118,7 +119,7 @@ class Searcher:
         algorithm = ALGORITHMS[name]
         progress = self._progress[name]
         trial = self._studies[name].ask()
-        params = algorithm.space(trial, self.task, progress.visits)
+        params = algorithm.space(trial, self.task, algorithm.size_caps(progress.best_params))
         scaler = trial.suggest_categorical("scaler", list(SCALERS)) if algorithm.scaled else None
         progress.visits += 1
         cost = float(algorithm.cost(params, self.rows, self.columns))
@@ -145,3 +146,4 @@ class Searcher:
         if loss < progress.best:
             progress.best = loss
             progress.spent_at_best = progress.spent
+            progress.best_params = proposal.params

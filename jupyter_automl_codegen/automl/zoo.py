@@ -1,9 +1,9 @@
 """The model zoo: the algorithms AutoML may try, their search spaces and cheap starting points.
 
 Every algorithm starts from a known cheap configuration (few trees, few leaves, as FLAML
-does) and its "size" hyperparameters (trees, leaves, iterations) may only grow by a factor of
-four each time the search comes back to it, so costly configurations come late and only for
-algorithms that keep earning trials. Costs are estimated from the hyperparameters and the data
+does) and its "size" hyperparameters (trees, leaves, iterations) may reach at most four times
+the size of the algorithm's best configuration so far, so costly configurations come only
+when smaller ones paid off. Costs are estimated from the hyperparameters and the data
 shape, never from wall time, so the same seed gives the same search on any machine.
 """
 
@@ -24,7 +24,7 @@ SCALERS = {
     "RobustScaler": preprocessing.RobustScaler,
 }
 
-# The growth factor of size hyperparameters between visits of one algorithm.
+# How far size hyperparameters may grow beyond the algorithm's best configuration so far.
 GROWTH = 4
 
 
@@ -36,44 +36,47 @@ class Algorithm:
     family: str
     estimators: dict  # task -> estimator class
     initial: dict  # task -> cheap known-good constructor arguments
-    space: Callable  # (optuna trial, task, size cap) -> constructor arguments
+    space: Callable  # (optuna trial, task, size caps) -> constructor arguments
     fixed: Callable  # (task, seed) -> arguments that are not tuned (seed, threads, verbosity)
     cost: Callable  # (params, rows, columns) -> relative cost units of one fit
     scaled: bool = False  # benefits from a scaler, chosen as a hyperparameter
     sizes: dict = field(default_factory=dict)  # size hyperparameter -> (initial, hard max)
+
+    def size_caps(self, best_params: dict | None) -> dict[str, int]:
+        """Upper bounds of the size hyperparameters: GROWTH times the best size so far."""
+        caps = {}
+        for name, (start, hard_max) in self.sizes.items():
+            best = (best_params or {}).get(name, start)
+            caps[name] = int(min(hard_max, max(start, best) * GROWTH))
+        return caps
 
 
 def _log_int(trial, name, low, high):
     return trial.suggest_int(name, low, max(low, high), log=True)
 
 
-def _cap(algorithm: Algorithm, name: str, visits: int) -> int:
-    start, hard_max = algorithm.sizes[name]
-    return int(min(hard_max, start * GROWTH ** (1 + visits // 2)))
-
-
 # --- search spaces ---------------------------------------------------------------------------
 
 
-def _logistic_space(trial, task, visits):
+def _logistic_space(trial, task, caps):
     return {
         "C": trial.suggest_float("C", 1e-4, 1e3, log=True),
         "class_weight": trial.suggest_categorical("class_weight", [None, "balanced"]),
     }
 
 
-def _ridge_space(trial, task, visits):
+def _ridge_space(trial, task, caps):
     return {"alpha": trial.suggest_float("alpha", 1e-4, 1e3, log=True)}
 
 
-def _elastic_net_space(trial, task, visits):
+def _elastic_net_space(trial, task, caps):
     return {
         "alpha": trial.suggest_float("alpha", 1e-5, 10.0, log=True),
         "l1_ratio": trial.suggest_float("l1_ratio", 0.0, 1.0),
     }
 
 
-def _sgd_space(trial, task, visits):
+def _sgd_space(trial, task, caps):
     losses = (
         ["log_loss", "modified_huber"] if task == "classification" else ["squared_error", "huber"]
     )
@@ -87,42 +90,37 @@ def _sgd_space(trial, task, visits):
     return params
 
 
-def _knn_space(trial, task, visits):
+def _knn_space(trial, task, caps):
     return {
         "n_neighbors": trial.suggest_int("n_neighbors", 1, 50, log=True),
         "weights": trial.suggest_categorical("weights", ["uniform", "distance"]),
     }
 
 
-def _forest_space(trial, task, visits, algorithm_name):
-    algorithm = ALGORITHMS[algorithm_name]
+def _forest_space(trial, task, caps):
     criteria = ["gini", "entropy"] if task == "classification" else ["squared_error"]
     return {
-        "n_estimators": _log_int(trial, "n_estimators", 4, _cap(algorithm, "n_estimators", visits)),
+        "n_estimators": _log_int(trial, "n_estimators", 4, caps["n_estimators"]),
         "max_features": trial.suggest_float("max_features", 0.1, 1.0),
         "min_samples_leaf": trial.suggest_int("min_samples_leaf", 1, 20, log=True),
         "criterion": trial.suggest_categorical("criterion", criteria),
     }
 
 
-def _hgb_space(trial, task, visits):
-    algorithm = ALGORITHMS["HistGradientBoosting"]
+def _hgb_space(trial, task, caps):
     return {
-        "max_iter": _log_int(trial, "max_iter", 10, _cap(algorithm, "max_iter", visits)),
-        "max_leaf_nodes": _log_int(
-            trial, "max_leaf_nodes", 4, _cap(algorithm, "max_leaf_nodes", visits)
-        ),
+        "max_iter": _log_int(trial, "max_iter", 10, caps["max_iter"]),
+        "max_leaf_nodes": _log_int(trial, "max_leaf_nodes", 4, caps["max_leaf_nodes"]),
         "learning_rate": trial.suggest_float("learning_rate", 0.01, 1.0, log=True),
         "min_samples_leaf": trial.suggest_int("min_samples_leaf", 2, 100, log=True),
         "l2_regularization": trial.suggest_float("l2_regularization", 1e-6, 10.0, log=True),
     }
 
 
-def _lightgbm_space(trial, task, visits):
-    algorithm = ALGORITHMS["LightGBM"]
+def _lightgbm_space(trial, task, caps):
     return {
-        "n_estimators": _log_int(trial, "n_estimators", 4, _cap(algorithm, "n_estimators", visits)),
-        "num_leaves": _log_int(trial, "num_leaves", 4, _cap(algorithm, "num_leaves", visits)),
+        "n_estimators": _log_int(trial, "n_estimators", 4, caps["n_estimators"]),
+        "num_leaves": _log_int(trial, "num_leaves", 4, caps["num_leaves"]),
         "learning_rate": trial.suggest_float("learning_rate", 0.01, 1.0, log=True),
         "min_child_samples": trial.suggest_int("min_child_samples", 2, 100, log=True),
         "colsample_bytree": trial.suggest_float("colsample_bytree", 0.5, 1.0),
@@ -131,11 +129,10 @@ def _lightgbm_space(trial, task, visits):
     }
 
 
-def _xgboost_space(trial, task, visits):
-    algorithm = ALGORITHMS["XGBoost"]
+def _xgboost_space(trial, task, caps):
     return {
-        "n_estimators": _log_int(trial, "n_estimators", 4, _cap(algorithm, "n_estimators", visits)),
-        "max_leaves": _log_int(trial, "max_leaves", 4, _cap(algorithm, "max_leaves", visits)),
+        "n_estimators": _log_int(trial, "n_estimators", 4, caps["n_estimators"]),
+        "max_leaves": _log_int(trial, "max_leaves", 4, caps["max_leaves"]),
         "learning_rate": trial.suggest_float("learning_rate", 0.01, 1.0, log=True),
         "min_child_weight": trial.suggest_float("min_child_weight", 1e-3, 20.0, log=True),
         "subsample": trial.suggest_float("subsample", 0.6, 1.0),
@@ -366,7 +363,7 @@ def _algorithm_list() -> list[Algorithm]:
                     "criterion": "squared_error",
                 },
             },
-            space=lambda trial, task, visits: _forest_space(trial, task, visits, "RandomForest"),
+            space=_forest_space,
             fixed=_single_thread,
             cost=_forest_cost,
             sizes={"n_estimators": (16, 1024)},
@@ -392,9 +389,7 @@ def _algorithm_list() -> list[Algorithm]:
                     "criterion": "squared_error",
                 },
             },
-            space=lambda trial, task, visits: _forest_space(
-                trial, task, visits, "ExtremeRandomTrees"
-            ),
+            space=_forest_space,
             fixed=_single_thread,
             cost=_forest_cost,
             sizes={"n_estimators": (16, 1024)},
