@@ -26,7 +26,15 @@ import math
 
 import numpy as np
 
-__all__ = ["SpecError", "class_path", "from_spec", "import_class", "to_spec"]
+__all__ = [
+    "SpecError",
+    "class_path",
+    "encode_value",
+    "from_spec",
+    "import_class",
+    "import_object",
+    "to_spec",
+]
 
 ALLOWED_PACKAGES = ("sklearn", "lightgbm", "xgboost", "numpy", "scipy")
 HELPERS_PACKAGE = "jupyter_automl_codegen.helpers"
@@ -148,6 +156,11 @@ def class_path(cls) -> str:
     return _public_path(cls)
 
 
+def import_object(path: str):
+    """Import an allowed class or function from its import path (the allowlist is checked)."""
+    return _import_object(path)
+
+
 def import_class(path: str) -> type:
     """Import an allowed class from its import path; the inverse of :func:`class_path`."""
     obj = _import_object(path)
@@ -242,6 +255,11 @@ def _encode(value, path: str, active: tuple):
             _refuse(value, path, " (a bound method)")
         return {"__callable__": _public_path(value, path)}
     _refuse(value, path)
+
+
+def encode_value(value, path: str = ""):
+    """The spec encoding of one parameter value (SpecError if it has none)."""
+    return _encode(value, path, ())
 
 
 def _encode_array(value: np.ndarray, path: str, active: tuple) -> dict:

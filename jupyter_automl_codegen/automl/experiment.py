@@ -18,11 +18,13 @@ import pandas as pd
 from joblib.externals.loky import get_reusable_executor
 from sklearn.pipeline import Pipeline
 
+from ..codegen import CodegenError
 from ..spec import to_spec
 from ..store import RunStore
+from ..stored_code import generate_run_code
 from .config import AutoMLConfig
 from .data import DataError, check_class_counts, check_training_frame, read_table
-from .featurization import build_featurizer
+from .featurization import build_featurizer, group_descriptions
 from .metrics import loss
 from .preparation import prepare_training_data
 from .profiling import profile_columns
@@ -86,6 +88,7 @@ def submit(
         run_store.update_properties(
             parent.id,
             featurization=plan.to_dict(),
+            featurization_descriptions=group_descriptions(plan),
             validation=scheme.to_dict(),
             validation_description=scheme.describe(),
             classes=None if classes is None else [_plain(c) for c in classes],
@@ -264,6 +267,11 @@ def _record(run_store, run_id, future, config) -> float | None:
         model_bytes=result.model_bytes,
         versions=library_versions(spec),
     )
+    if config.enable_code_generation:
+        try:
+            generate_run_code(run_store, run_id)
+        except CodegenError as error:  # the model stays usable; say why its code is missing
+            run_store.update_properties(run_id, code_generation_error=str(error))
     return None if value is None else loss(config.primary_metric, value)
 
 

@@ -1,0 +1,117 @@
+"""Source of the generated ``calculate_metrics``: the engine's metrics as plain sklearn calls.
+
+The lines mirror ``automl/metrics.py`` call for call, so a generated script reports the very
+values its run reports (the fidelity tests compare them); only the branch for the run's number
+of classes is written.
+"""
+
+from __future__ import annotations
+
+from .imports import Imports
+
+_CLASSIFICATION_NAMES = (
+    "accuracy_score",
+    "average_precision_score",
+    "balanced_accuracy_score",
+    "f1_score",
+    "log_loss",
+    "matthews_corrcoef",
+    "precision_score",
+    "recall_score",
+    "roc_auc_score",
+)
+_REGRESSION_NAMES = (
+    "explained_variance_score",
+    "mean_absolute_error",
+    "median_absolute_error",
+    "r2_score",
+    "root_mean_squared_error",
+)
+
+_CLASSIFICATION_HEAD = '''
+def calculate_metrics(model, X, y):
+    """The run's metrics (Azure AutoML names) of a model on labelled rows."""
+    y_pred = model.predict(X)
+    y_proba = np.asarray(model.predict_proba(X), dtype=float)
+    classes = np.arange(len(CLASSES))
+    n_classes = len(classes)
+    y_onehot = label_binarize(y, classes=classes)
+    macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
+    metrics = {
+        "accuracy": accuracy_score(y, y_pred),
+'''
+
+_BINARY_AUC = """        "AUC_weighted": roc_auc_score(y, y_proba[:, 1]),
+        "AUC_macro": roc_auc_score(y, y_proba[:, 1]),
+        "average_precision_score_weighted": average_precision_score(
+            y_onehot[:, 0], y_proba[:, 1], average="weighted"
+        ),
+"""
+
+_MULTICLASS_AUC = """        "AUC_weighted": roc_auc_score(
+            y, y_proba, average="weighted", multi_class="ovr", labels=classes
+        ),
+        "AUC_macro": roc_auc_score(
+            y, y_proba, average="macro", multi_class="ovr", labels=classes
+        ),
+        "average_precision_score_weighted": average_precision_score(
+            y_onehot, y_proba, average="weighted"
+        ),
+"""
+
+_CLASSIFICATION_TAIL = """        "balanced_accuracy": balanced_accuracy_score(y, y_pred),
+        "f1_score_weighted": f1_score(y, y_pred, average="weighted", zero_division=0),
+        "log_loss": log_loss(y, y_proba, labels=classes),
+        "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
+        "precision_score_weighted": precision_score(
+            y, y_pred, average="weighted", zero_division=0
+        ),
+        "recall_score_weighted": recall_score(y, y_pred, average="weighted", zero_division=0),
+        "matthews_correlation": matthews_corrcoef(y, y_pred),
+    }
+    return {name: float(value) for name, value in metrics.items()}
+"""
+
+_REGRESSION = '''
+def calculate_metrics(model, X, y):
+    """The run's metrics (Azure AutoML names) of a model on labelled rows."""
+    y_true = np.asarray(y, dtype=float)
+    y_pred = np.asarray(model.predict(X), dtype=float)
+    # Normalized errors divide by the range of the true values (1.0 when it is 0).
+    y_range = y_true.max() - y_true.min()
+    if y_range == 0:
+        y_range = 1.0
+    rmse = root_mean_squared_error(y_true, y_pred)
+    mae = mean_absolute_error(y_true, y_pred)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantInputWarning)
+        spearman = spearmanr(y_true, y_pred).statistic
+    metrics = {
+        "r2_score": r2_score(y_true, y_pred),
+        "spearman_correlation": spearman,
+        "root_mean_squared_error": rmse,
+        "normalized_root_mean_squared_error": rmse / y_range,
+        "mean_absolute_error": mae,
+        "normalized_mean_absolute_error": mae / y_range,
+        "median_absolute_error": median_absolute_error(y_true, y_pred),
+        "explained_variance": explained_variance_score(y_true, y_pred),
+    }
+    return {name: float(value) for name, value in metrics.items()}
+'''
+
+
+def metrics_function(task: str, n_classes: int | None, imports: Imports) -> str:
+    """Source of ``calculate_metrics(model, X, y)`` for the task, registering its imports."""
+    imports.module("numpy")
+    if task == "classification":
+        for name in _CLASSIFICATION_NAMES:
+            imports.name("sklearn.metrics", name)
+        imports.name("sklearn.preprocessing", "label_binarize")
+        auc = _BINARY_AUC if n_classes == 2 else _MULTICLASS_AUC
+        return (_CLASSIFICATION_HEAD + auc + _CLASSIFICATION_TAIL).strip()
+    imports.module("warnings")
+    for name in _REGRESSION_NAMES:
+        imports.name("sklearn.metrics", name)
+    imports.name("scipy.stats", "ConstantInputWarning")
+    imports.name("scipy.stats", "spearmanr")
+    return _REGRESSION.strip()

@@ -1,0 +1,52 @@
+"""Generated code of stored runs: the bridge between the run store and the code generator.
+
+Imports only ``store`` and ``codegen``, so the engine, the command line, the server and the
+kernel all share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .codegen import CodegenContext, generate_code, render_files
+from .codegen.generate import SCRIPT
+from .store import RunStore, StoreStateError
+
+GENERATED_CODE_DIR = "generated_code"
+
+
+def run_context(store: RunStore, run_id: str) -> CodegenContext:
+    """The code generation context of a completed child run, from its store records."""
+    run = store.get_run(run_id)
+    if run.kind != "child" or run.status != "completed" or not run.spec:
+        raise StoreStateError(
+            f"run {run.id} is a {run.status} {run.kind} run; code is generated for "
+            "completed child runs (see `automl-codegen runs EXPERIMENT_ID`)."
+        )
+    experiment = store.get_experiment(run.experiment_id)
+    parent = store.get_run(run.parent_id)
+    return CodegenContext.from_records(
+        experiment.to_dict(),
+        parent.to_dict(),
+        run.to_dict(),
+        str(store.data_snapshot_path(experiment.id).resolve()),
+    )
+
+
+def stored_code_dir(store: RunStore, run_id: str) -> Path:
+    """Where a run's generated code lives inside the store."""
+    return store.run_dir(run_id) / "outputs" / GENERATED_CODE_DIR
+
+
+def generate_run_code(store: RunStore, run_id: str, out_dir: str | Path | None = None) -> dict:
+    """Generate a run's folder into ``out_dir`` (default: inside the store); returns paths."""
+    target = Path(out_dir) if out_dir is not None else stored_code_dir(store, run_id)
+    return generate_code(run_context(store, run_id), target)
+
+
+def run_script_text(store: RunStore, run_id: str) -> str:
+    """The run's ``script.py``: the stored copy when there is one, else freshly rendered."""
+    stored = stored_code_dir(store, run_id) / SCRIPT
+    if stored.is_file():
+        return stored.read_text(encoding="utf-8")
+    return render_files(run_context(store, run_id))[SCRIPT]
