@@ -21,6 +21,7 @@ _EXPORTS = {
     "ConfigError": ".errors",
     "DataError": ".errors",
     "RunStore": ".store",
+    "generate_training_code": ".training_code",
     "load_dataset": ".datasets",
     "submit": ".automl",
 }

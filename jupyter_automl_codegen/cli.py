@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("data", metavar="DATA")
     predict.add_argument("--out", required=True, metavar="FILE.csv")
 
+    codegen = commands.add_parser("codegen", help="write the training code of a child run")
+    codegen.add_argument("run_id", metavar="RUN_ID")
+    codegen.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+
     demo = commands.add_parser("demo", help="train on the bundled penguins data")
     demo.add_argument("--dataset", choices=DATASET_NAMES, default="penguins")
     demo.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
@@ -215,6 +219,21 @@ def _predict(args) -> int:
     return 0
 
 
+def _codegen(args) -> int:
+    from .codegen import CodegenError
+    from .stored_code import generate_run_code
+
+    try:
+        paths = generate_run_code(_open_store(args), args.run_id, args.out)
+    except CodegenError as error:
+        raise CommandError(str(error)) from None
+    except OSError as error:
+        raise CommandError(f"cannot write into {args.out}: {error.strerror}") from None
+    for name in sorted(paths):
+        print(paths[name])
+    return 0
+
+
 def _train_summary(run) -> dict:
     best = run.leaderboard()
     return {
@@ -292,6 +311,7 @@ COMMANDS = {
     "experiments": _experiments,
     "runs": _runs,
     "predict": _predict,
+    "codegen": _codegen,
     "demo": _demo,
 }
 

@@ -6,45 +6,41 @@ import pytest
 
 from jupyter_automl_codegen import AutoMLConfig, RunStore, load_dataset, submit
 
+# Rows kept out of training, so fidelity tests compare predictions on unseen rows.
+HOLDOUT_EVERY = 5
+
+
+def _split(frame):
+    holdout = frame.index % HOLDOUT_EVERY == 0
+    return frame[~holdout].reset_index(drop=True), frame[holdout].reset_index(drop=True)
+
 
 @pytest.fixture(scope="session")
 def trained_store(tmp_path_factory):
-    """A store holding a small penguins classification and a cars regression experiment."""
+    """A store holding a small penguins classification and a cars regression experiment.
+
+    Each experiment trains on four fifths of its data set; ``holdout`` holds the rest.
+    Code generation is on, so every completed child run has its generated folder.
+    """
     root = tmp_path_factory.mktemp("store")
     store = RunStore(root)
-    penguins = load_dataset("penguins")
-    classification = submit(
-        AutoMLConfig(
-            task="classification",
-            label_column_name=penguins.label,
-            experiment_timeout_seconds=120,
-            max_trials=12,
-            n_cross_validations=3,
-            max_concurrent_iterations=2,
-        ),
-        penguins.frame,
-        store=store,
-        experiment_name="penguins",
-        show_progress=False,
-    )
-    cars = load_dataset("cars")
-    regression = submit(
-        AutoMLConfig(
-            task="regression",
-            label_column_name=cars.label,
-            experiment_timeout_seconds=120,
-            max_trials=12,
-            n_cross_validations=3,
-            max_concurrent_iterations=2,
-        ),
-        cars.frame,
-        store=store,
-        experiment_name="cars",
-        show_progress=False,
-    )
-    return {
-        "root": root,
-        "store": store,
-        "classification": classification,
-        "regression": regression,
-    }
+    result = {"root": root, "store": store, "holdout": {}}
+    for key, name in (("classification", "penguins"), ("regression", "cars")):
+        dataset = load_dataset(name)
+        train, holdout = _split(dataset.frame)
+        result[key] = submit(
+            AutoMLConfig(
+                task=dataset.task,
+                label_column_name=dataset.label,
+                experiment_timeout_seconds=300,
+                max_trials=12,
+                n_cross_validations=3,
+                max_concurrent_iterations=2,
+            ),
+            train,
+            store=store,
+            experiment_name=name,
+            show_progress=False,
+        )
+        result["holdout"][key] = holdout.drop(columns=[dataset.label])
+    return result

@@ -60,13 +60,14 @@ class ChildRun:
     def _classes(self):
         return self._parent_properties().get("classes")
 
-    def _features(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def prepare_features(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Columns typed the way the model was trained (what ``prepare_data`` does)."""
         plan = FeaturizationPlan.from_dict(self._parent_properties()["featurization"])
         return prepare_features(frame, plan)
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
         """Predictions in the original label values (class codes are decoded)."""
-        predictions = self.get_model().predict(self._features(frame))
+        predictions = self.get_model().predict(self.prepare_features(frame))
         classes = self._classes()
         if classes is not None:
             predictions = [classes[int(code)] for code in predictions]
@@ -77,7 +78,7 @@ class ChildRun:
         classes = self._classes()
         if classes is None:
             raise ValueError(f"run {self.id} is a regression model; it has no probabilities.")
-        proba = self.get_model().predict_proba(self._features(frame))
+        proba = self.get_model().predict_proba(self.prepare_features(frame))
         return pd.DataFrame(proba, index=frame.index, columns=[str(c) for c in classes])
 
 

@@ -1,0 +1,85 @@
+"""Running a generated ``script.py`` as a new tracked run, the way the cloud original submits it.
+
+The script runs in a subprocess; its metrics and model land in the run store as a new
+experiment with one child run, next to the run the script was generated from.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .store import RunStore
+
+SCRIPT_RUN_ALGORITHM = "ScriptRun"
+
+
+def run_script(
+    script_path: str | Path,
+    output_dir: str | Path,
+    *,
+    source_run_id: str,
+    store: RunStore | str | Path | None = None,
+    data: str | Path | None = None,
+) -> dict:
+    """Run ``script_path`` and record it as a new run; returns its id, metrics and exit code."""
+    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    source = run_store.get_run(source_run_id)
+    experiment = run_store.get_experiment(source.experiment_id)
+    script_path, output_dir = Path(script_path).resolve(), Path(output_dir).resolve()
+    _, parent = run_store.create_experiment(
+        f"{experiment.name} (script run)",
+        task=experiment.task,
+        label=experiment.label,
+        primary_metric=experiment.primary_metric,
+        properties={"source_run_id": source.id, "script": str(script_path)},
+    )
+    child = run_store.create_child_run(
+        parent.id,
+        algorithm=SCRIPT_RUN_ALGORITHM,
+        spec=source.spec,
+        properties={"source_run_id": source.id, "source_algorithm": source.algorithm},
+    )
+    run_store.start_run(child.id)
+    command = [sys.executable, str(script_path), "--output-dir", str(output_dir)]
+    if data is not None:
+        command += ["--data", str(data)]
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(
+            command, cwd=script_path.parent, capture_output=True, text=True, check=False
+        )
+    except BaseException as error:
+        run_store.fail_run(child.id, f"the script did not run: {error}")
+        run_store.finish_parent(parent.id, "failed", error=str(error))
+        raise
+    elapsed = time.perf_counter() - started
+    metrics = {}
+    if completed.returncode == 0:
+        metrics = json.loads((output_dir / "metrics.json").read_text(encoding="utf-8"))
+        value = metrics.get(experiment.primary_metric)
+        run_store.complete_run(
+            child.id,
+            metrics=metrics,
+            primary_metric_value=value,
+            fit_time=elapsed,
+            score_time=0.0,
+            model_bytes=(output_dir / "model.pkl").read_bytes(),
+            versions=source.versions,
+        )
+        run_store.finish_parent(parent.id, "completed", best_run_id=child.id)
+    else:
+        error = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+        run_store.fail_run(child.id, f"script.py exited with {completed.returncode}: {error}")
+        run_store.finish_parent(parent.id, "failed", error=error)
+    return {
+        "run_id": child.id,
+        "experiment_id": parent.experiment_id,
+        "metrics": metrics,
+        "returncode": completed.returncode,
+        "stdout": completed.stdout,
+        "stderr": completed.stderr,
+    }

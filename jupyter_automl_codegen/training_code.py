@@ -1,0 +1,83 @@
+"""The public way to get training code: for a stored run, or for your own estimator.
+
+>>> generate_training_code("AutoML_<hex>_3", "code/")                      # doctest: +SKIP
+>>> generate_training_code(my_pipeline, "code/", training_data=df, label="y")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import LabelEncoder
+
+from .automl.validation import choose_scheme
+from .automl.versions import library_versions
+from .codegen import CodegenContext, CodegenError, generate_code
+from .errors import DataError
+from .spec import SpecError, to_spec
+from .store import RunStore
+from .stored_code import generate_run_code
+
+USER_DATA_FILE = "training_data.parquet"
+
+
+def generate_training_code(
+    source,
+    out_dir: str | Path,
+    *,
+    store: RunStore | str | Path | None = None,
+    training_data: pd.DataFrame | None = None,
+    label: str | None = None,
+    seed: int = 0,
+    experiment_name: str | None = None,
+) -> dict[str, Path]:
+    """Write the training-code folder of a run id, or of an unfitted scikit-learn estimator.
+
+    For an estimator (a Pipeline or a single estimator, LightGBM and XGBoost parts
+    included) give ``training_data`` and ``label``: the frame is saved beside the code as
+    ``training_data.parquet`` and the script validates with the same scheme AutoML would
+    choose for that many rows. Returns the written paths by file name.
+    """
+    if isinstance(source, str):
+        run_store = store if isinstance(store, RunStore) else RunStore(store)
+        return generate_run_code(run_store, source, out_dir)
+    if training_data is None or label is None:
+        raise DataError("give training_data and label to generate code for an estimator.")
+    if label not in training_data.columns:
+        raise DataError(f"label column {label!r} is not in training_data.")
+    pipeline = source if isinstance(source, Pipeline) else Pipeline([("model", source)])
+    try:
+        spec = to_spec(pipeline)
+    except SpecError as error:
+        raise CodegenError(f"the estimator cannot be written as code: {error}") from None
+    task = "classification" if is_classifier(pipeline) else "regression"
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data_path = out_dir / USER_DATA_FILE
+    training_data.to_parquet(data_path, index=False)
+    labelled = training_data[training_data[label].notna()]
+    classes = None
+    if task == "classification":
+        target = labelled[label]
+        classes = LabelEncoder().fit(target.astype(str) if target.dtype == object else target)
+        classes = tuple(c.item() if hasattr(c, "item") else c for c in classes.classes_)
+    scheme = choose_scheme(task, len(labelled), seed)
+    context = CodegenContext(
+        pipeline_spec=spec,
+        task=task,
+        label=label,
+        validation=scheme.to_dict(),
+        validation_description=scheme.describe(),
+        data_path=str(data_path.resolve()),
+        data_sha256=hashlib.sha256(data_path.read_bytes()).hexdigest(),
+        feature_columns=tuple(c for c in training_data.columns if c != label),
+        classes=classes,
+        experiment_name=experiment_name,
+        algorithm=type(pipeline.steps[-1][1]).__name__,
+        versions=library_versions(spec),
+    )
+    return generate_code(context, out_dir)
