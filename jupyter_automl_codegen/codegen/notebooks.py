@@ -1,17 +1,404 @@
-"""The notebooks of a generated folder (minimal version, replaced by the notebook stage)."""
+"""The two notebooks of a generated folder, as pure functions of a run's context and code.
+
+``training_code.ipynb`` is ``script.py`` as cells, one per stage, each under a markdown cell
+saying what the stage does and why AutoML chose it, followed by cells that run the stages and
+compare the metrics with the run's. ``script_run_notebook.ipynb`` runs ``script.py`` as a new
+tracked run and compares the two runs.
+
+Every value that comes from the data or the run reaches a code cell only through ``literal``
+or the stage code, and a markdown cell only through ``escape_markdown``, so neither can
+inject code, HTML or markdown. Cell ids are ``cell-0``, ``cell-1``, ...: the notebooks are a
+pure function of their inputs.
+"""
 
 from __future__ import annotations
 
+import ast
+import math
+import re
+
 import nbformat
 
+from .context import CodegenContext
+from .formatting import format_sources
+from .script import GENERATOR, TrainingCode, literal
 
-def training_notebook(context, code) -> str:
-    cells = [nbformat.v4.new_code_cell(code.imports)]
-    cells += [
-        nbformat.v4.new_code_cell(stage.code) for stage in code.stages if stage.name != "main"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+LANGUAGE_INFO = {"name": "python"}
+
+# Characters that must show literally in markdown: HTML-significant ones become entities,
+# markdown-significant ones are backslash-escaped, line breaks become spaces.
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|~$")
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def escape_markdown(text) -> str:
+    """``text`` as markdown that renders as exactly that text, on one line.
+
+    ``& < > " '`` become HTML entities (no HTML can be injected), markdown punctuation is
+    backslash-escaped (no emphasis, links, headings, code spans or math), and line breaks and
+    other control characters become spaces (the text cannot start a new block).
+    """
+    text = _LINE_BREAKS.sub(" ", str(text))
+    return "".join(
+        _HTML_ENTITIES.get(ch) or (f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch) for ch in text
+    )
+
+
+# A `name` in a stage's plain-text explanation shows as code when it is made only of these
+# characters: none of them means anything inside a code span, so nothing can be injected.
+_CODE_SPAN = re.compile(r"`([A-Za-z0-9_.\-\[\]]+)`")
+
+
+def _explanation_markdown(text: str) -> str:
+    """A stage's plain-text explanation as markdown: escaped, with safe `names` as code."""
+    parts = _CODE_SPAN.split(str(text))  # odd indexes: the insides of the code spans
+    return "".join(
+        f"`{part}`" if index % 2 else escape_markdown(part) for index, part in enumerate(parts)
+    )
+
+
+# --- training_code.ipynb -------------------------------------------------------------------
+
+
+def training_notebook(context: CodegenContext, code: TrainingCode) -> str:
+    """``training_code.ipynb``: the stages of ``script.py`` as cells, then their execution."""
+    stages = [stage for stage in code.stages if stage.name != "main"]
+    run_cells = _training_run_cells(context)
+    used = _names_used(
+        [stage.code for stage in stages] + [src for kind, src in run_cells if kind == "code"]
+    )
+    cells: list[tuple[str, str]] = [
+        ("markdown", _training_title(context)),
+        (
+            "markdown",
+            "### Imports\n\n"
+            "The libraries the training code uses. The thread settings come first, before "
+            "numpy loads: the AutoML trial ran single-threaded, and the same thread count "
+            "gives bit-identical results.",
+        ),
+        ("code", _notebook_imports(code.imports, used)),
     ]
-    return nbformat.writes(nbformat.v4.new_notebook(cells=cells))
+    for stage in stages:
+        title, explanation = escape_markdown(stage.title), _explanation_markdown(stage.explanation)
+        cells.append(("markdown", f"### {title}\n\n{explanation}"))
+        cells.append(("code", stage.code))
+    cells += run_cells
+    return _notebook(cells)
 
 
-def script_run_notebook(context, code) -> str:
-    return nbformat.writes(nbformat.v4.new_notebook(cells=[]))
+def _training_title(context: CodegenContext) -> str:
+    def value(text) -> str:
+        return "not recorded" if text is None or text == "" else escape_markdown(text)
+
+    metric = "not recorded"
+    if context.primary_metric is not None:
+        metric = (
+            f"{escape_markdown(context.primary_metric)} = {value(context.primary_metric_value)}"
+        )
+    name = context.experiment_name
+    heading = "# Training code" + (f": {escape_markdown(name)}" if name else "")
+    return (
+        f"{heading}\n\n"
+        "The code that trains this AutoML run's model, one cell per stage, exactly as AutoML "
+        "trained it; `script.py` beside this notebook holds the same code as one script. "
+        f"Generated by {escape_markdown(GENERATOR)}.\n\n"
+        f"- **Experiment:** {value(name)}\n"
+        f"- **Run:** {value(context.run_id)}\n"
+        f"- **Algorithm:** {value(context.algorithm_label)}\n"
+        f"- **Primary metric:** {metric}\n"
+        f"- **Validation:** {value(context.validation_description)}\n"
+        f"- **Data SHA-256:** {value(context.data_sha256)}"
+    )
+
+
+def _training_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
+    validation = context.validation_description or "the run's validation scheme"
+    run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the AutoML run"
+    return [
+        (
+            "markdown",
+            "### Load the data\n\n"
+            "The run's data snapshot, checked against the SHA-256 the run recorded.",
+        ),
+        ("code", "df = get_training_dataset()"),
+        (
+            "markdown",
+            "### Prepare the data\n\nThe features `X` and the label `y`, as AutoML saw them.",
+        ),
+        ("code", "X, y = prepare_data(df)"),
+        (
+            "markdown",
+            "### Validate\n\n"
+            f"Repeats the run's validation ({escape_markdown(validation)}) and averages the "
+            "metrics over the splits: they should equal the run's metrics.",
+        ),
+        ("code", "metrics = validate_model(X, y)\nmetrics"),
+        ("markdown", "### Train\n\nFits the pipeline on every labelled row."),
+        ("code", "model = train_model(X, y)"),
+        (
+            "markdown",
+            "### Save\n\n"
+            "Writes the model (`model.pkl`, joblib) and its validation metrics "
+            "(`metrics.json`) beside this notebook.",
+        ),
+        (
+            "code",
+            'joblib.dump(model, "model.pkl")\n'
+            'with open("metrics.json", "w", encoding="utf-8") as handle:\n'
+            "    json.dump(metrics, handle, indent=2)",
+        ),
+        (
+            "markdown",
+            "### Compare with the AutoML run\n\n"
+            f"The metrics {run} reported next to the ones computed above.",
+        ),
+        ("code", _comparison_code(context, "metrics", "retrained")),
+    ]
+
+
+def _notebook_imports(imports: str, used: set[str]) -> str:
+    """The script's import block without imports no notebook cell uses (``main``'s).
+
+    Adds ``joblib``, ``json`` and pandas if the block lacks them: the execution cells use them.
+    """
+    tree = ast.parse(imports)
+    lines = imports.split("\n")
+    bound: set[str] = set()
+    own: list[str] = []  # names the block's own statements use (``os`` of os.environ)
+    for node in tree.body:
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            own.append(ast.unparse(node))
+    used = used | _names_used(own)
+    for node in reversed(tree.body):  # bottom-up keeps earlier line numbers valid
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        kept = [alias for alias in node.names if _bound_name(alias) in used]
+        bound.update(_bound_name(alias) for alias in kept)
+        if len(kept) == len(node.names):
+            continue
+        replacement = []
+        if kept:
+            node.names = kept
+            replacement = [ast.unparse(node)]
+        lines[node.lineno - 1 : node.end_lineno] = replacement
+    for name, line in (("joblib", "import joblib"), ("json", "import json")):
+        if name not in bound:
+            lines.append(line)
+    if "pd" not in bound:
+        lines.append("import pandas as pd")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def _bound_name(alias: ast.alias) -> str:
+    return alias.asname or alias.name.split(".")[0]
+
+
+def _names_used(sources: list[str]) -> set[str]:
+    names: set[str] = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+    return names
+
+
+# --- script_run_notebook.ipynb -------------------------------------------------------------
+
+
+_ENVIRONMENT_CHECK = """
+import importlib.metadata
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+requirements = Path("requirements.txt")
+required = {}
+if requirements.is_file():
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            required[name.strip()] = version.strip() or None
+else:
+    print("WARNING: requirements.txt is not beside this notebook; nothing to check.")
+
+warnings = []
+print(f"{'package':<24} {'required':<16} installed")
+for name, version in required.items():
+    try:
+        installed = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    print(f"{name:<24} {version or 'any':<16} {installed or 'MISSING'}")
+    if installed is None:
+        warnings.append(f"WARNING: {name} is not installed; install it with pip.")
+    elif version is not None and installed != version:
+        warnings.append(
+            f"WARNING: {name} {installed} is installed but the model was trained with "
+            f"{version}; the metrics may differ from the original run."
+        )
+for warning in warnings:
+    print(warning)
+if required and not warnings:
+    print("Every required package is installed at the version the model was trained with.")
+"""
+
+
+def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
+    """``script_run_notebook.ipynb``: run ``script.py`` as a new tracked run and compare."""
+    run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the original run"
+    plain_run = (
+        'subprocess.run([sys.executable, "script.py", "--output-dir", "outputs"], check=True)'
+    )
+    if context.run_id is not None:
+        run_code = (
+            "try:\n"
+            "    from jupyter_automl_codegen.tracking import run_script\n"
+            "except ImportError:\n"
+            "    run_script = None\n"
+            "if run_script is not None:\n"
+            '    result = run_script("script.py", "outputs", '
+            f"source_run_id={literal(context.run_id)})\n"
+            '    if result["returncode"] != 0:\n'
+            '        print(result.get("stderr", ""))\n'
+            "        raise RuntimeError(f\"script.py exited with {result['returncode']}\")\n"
+            "    print(f\"Tracked as run {result['run_id']} in the run store\")\n"
+            "else:\n"
+            f"    {plain_run}"
+        )
+        how = (
+            "When `jupyter_automl_codegen` is installed, the script runs as a new run in the "
+            "run store (next to the original run, so the two show side by side); otherwise it "
+            "runs as a plain Python process."
+        )
+    else:
+        run_code = plain_run
+        how = "The script runs as a plain Python process."
+    if context.classes is not None:
+        predictions = (
+            "pd.DataFrame(\n"
+            "    {\n"
+            '        "actual": [script.CLASSES[int(code)] for code in y[:5]],\n'
+            '        "predicted": [script.CLASSES[int(code)] for code in predictions],\n'
+            "    },\n"
+            "    index=rows.index,\n"
+            ")"
+        )
+    else:
+        predictions = 'pd.DataFrame({"actual": y[:5], "predicted": predictions}, index=rows.index)'
+    model_code = (
+        "import joblib\n"
+        "import pandas as pd\n\n"
+        "# script.py as a module (its main() runs only from the command line).\n"
+        'spec = importlib.util.spec_from_file_location("script", Path("script.py").resolve())\n'
+        "script = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(script)\n\n"
+        'model = joblib.load("outputs/model.pkl")\n'
+        "X, y = script.prepare_data(script.get_training_dataset())\n"
+        "rows = X.head(5)\n"
+        "predictions = model.predict(rows)\n"
+        f"{predictions}"
+    )
+    cells = [
+        (
+            "markdown",
+            "# Run `script.py` as a new run\n\n"
+            f"This notebook runs `script.py` (the training code of {run}) as a new tracked run, "
+            "writing `model.pkl` and `metrics.json` into `outputs/`, then loads the new model, "
+            f"predicts a few rows and compares the new metrics with those of {run}. {how}",
+        ),
+        (
+            "markdown",
+            "### Check the environment\n\n"
+            "Compares the package versions in `requirements.txt` (those the model was "
+            "trained with) with the installed ones; a different version can change the "
+            "metrics.",
+        ),
+        ("code", _ENVIRONMENT_CHECK.strip()),
+        (
+            "markdown",
+            "### Run the script\n\n"
+            "Validates the model as the run did, trains it on every row and saves it in "
+            "`outputs/`.",
+        ),
+        ("code", run_code),
+        (
+            "markdown",
+            "### Load the model and predict\n\n"
+            "Loads the saved pipeline and predicts the first rows of the training data "
+            "(prepared by `script.py`'s own `prepare_data`).",
+        ),
+        ("code", model_code),
+        (
+            "markdown",
+            f"### Compare the metrics\n\nThe metrics of {run} next to those of the script run.",
+        ),
+        (
+            "code",
+            'with open("outputs/metrics.json", encoding="utf-8") as handle:\n'
+            "    script_metrics = json.load(handle)\n"
+            + _comparison_code(context, "script_metrics", "script run", original="original run"),
+        ),
+    ]
+    return _notebook(cells)
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _comparison_code(
+    context: CodegenContext, variable: str, column: str, *, original: str = "original"
+) -> str:
+    """Cell code: the run's metrics as a literal dict beside ``variable``, with differences."""
+    return (
+        f"ORIGINAL_METRICS = {_metrics_literal(context.metrics)}\n"
+        "comparison = pd.DataFrame(\n"
+        f"    {{{literal(original)}: ORIGINAL_METRICS, {literal(column)}: {variable}}}, "
+        'dtype="float64"\n'
+        ")\n"
+        f'comparison["difference"] = comparison[{literal(column)}] - '
+        f"comparison[{literal(original)}]\n"
+        "comparison"
+    )
+
+
+def _metrics_literal(metrics: dict) -> str:
+    """A dict literal of the run's metrics; missing and non-finite values are None."""
+    entries = []
+    for name, value in metrics.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        entries.append(f"{literal(str(name))}: {literal(value)}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _notebook(cells: list[tuple[str, str]]) -> str:
+    """The notebook JSON of ``(kind, source)`` cells; code cells formatted in one ruff call."""
+    code = {f"cell_{i}.py": source for i, (kind, source) in enumerate(cells) if kind == "code"}
+    formatted = format_sources(code)
+    built = []
+    for index, (kind, source) in enumerate(cells):
+        cell = {"cell_type": kind, "id": f"cell-{index}", "metadata": {}}
+        if kind == "code":
+            cell.update(
+                source=formatted[f"cell_{index}.py"].rstrip("\n"),
+                execution_count=None,
+                outputs=[],
+            )
+        else:
+            cell["source"] = source
+        built.append(cell)
+    notebook = nbformat.from_dict(
+        {
+            "cells": built,
+            "metadata": {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+    nbformat.validate(notebook)
+    return nbformat.writes(notebook, version=4) + "\n"

@@ -12,6 +12,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .context import TEXT_LIKE_KINDS, CodegenContext
 from .errors import CodegenError
 from .imports import Imports
@@ -58,24 +60,30 @@ def literal(value) -> str:
 
 
 def _literal_node(value) -> ast.expr:
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, np.generic):  # numpy scalar: np.str_ and np.float64 subclass str/float
+        value = value.item()
+    # Exact types only: a subclass (StrEnum, IntEnum, ...) has its own repr, not a literal.
+    if value is None or type(value) in (bool, int, str):
         return ast.Constant(value)
-    if isinstance(value, float):
+    if type(value) is float:
         if value != value or value in (float("inf"), float("-inf")):
             raise CodegenError(f"{value!r} is not a finite number")
         return ast.Constant(value)
-    if isinstance(value, list):
+    if type(value) is list:
         return ast.List([_literal_node(v) for v in value], ast.Load())
-    if isinstance(value, tuple):
+    if type(value) is tuple:
         return ast.Tuple([_literal_node(v) for v in value], ast.Load())
-    if hasattr(value, "item") and not isinstance(value, (list, tuple)):  # numpy scalar
-        return _literal_node(value.item())
     raise CodegenError(f"cannot write {value!r} ({type(value).__name__}) as a literal")
 
 
 def comment_text(value) -> str:
     """A value inside a ``#`` comment: its repr, so a newline can never end the comment."""
-    return repr(value) if isinstance(value, str) else str(value)
+    return str.__repr__(value) if isinstance(value, str) else _one_line(str(value))
+
+
+def _one_line(text: str) -> str:
+    """Text for a comment as is when printable (no line break, no bidi control), else its repr."""
+    return text if text.isprintable() else repr(text)
 
 
 def build_training_code(context: CodegenContext, *, generator_version: str) -> TrainingCode:
@@ -130,13 +138,14 @@ def _header(context: CodegenContext, version: str) -> str:
     if context.experiment_name is not None:
         lines.append(f"# Experiment: {comment_text(context.experiment_name)}")
     if context.run_id is not None:
-        lines.append(f"# Run: {context.run_id}")
+        lines.append(f"# Run: {_one_line(str(context.run_id))}")
     lines.append(f"# Algorithm: {comment_text(context.algorithm_label)}")
     if context.primary_metric is not None:
         value = context.primary_metric_value
-        lines.append(f"# Primary metric: {context.primary_metric} = {comment_text(value)}")
+        metric = _one_line(str(context.primary_metric))
+        lines.append(f"# Primary metric: {metric} = {comment_text(value)}")
     if context.data_sha256:
-        lines.append(f"# Data SHA-256: {context.data_sha256}")
+        lines.append(f"# Data SHA-256: {_one_line(str(context.data_sha256))}")
     lines.append('"""Train the model of an AutoML run, exactly as AutoML trained it.')
     lines.append("")
     lines.append("Run ``python script.py [--data FILE] [--output-dir DIR]``: it validates the")
