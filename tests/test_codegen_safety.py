@@ -346,7 +346,13 @@ def test_hostile_strings_are_exact_literals(names, classes, experiment, regressi
             assert "round trip" in str(error)
             assert any(has_surrogate(text) for text in columns)
             return
-        source = render_files(context)["script.py"]
+        try:
+            source = render_files(context)["script.py"]
+        except CodegenError as error:
+            # ColumnTransformer cannot select a column whose name ends with NUL.
+            refused = [column for column in columns if column.endswith("\x00")]
+            assert refused and repr(refused[0]) in str(error)
+            return
     check_script(source, context)
     source.encode("utf-8")  # writable as UTF-8: surrogates only ever appear escaped
 
@@ -427,8 +433,17 @@ REAL_CASES = {
     ),
     "multiclass-lightgbm": dict(
         task="classification",
-        columns=["ﬁ", "fi", "Ａ", "A", "<img src=x onerror=alert(1)>", "nul\x00", "#", "\u2028"],
-        classes=["Ａ", "A", '"""\\'],
+        columns=[
+            "ﬁ",
+            "fi",
+            "Ａ",
+            "A",
+            "<img src=x onerror=alert(1)>",
+            "nul\x00byte",
+            "#",
+            "\u2028",
+        ],
+        classes=["Ａ", "A", '"""\\', "trailing nul\x00"],
         model=LGBMClassifier(
             n_estimators=5, num_leaves=4, min_child_samples=2, random_state=0, n_jobs=1, verbose=-1
         ),
@@ -485,6 +500,14 @@ def test_generated_script_runs_with_hostile_data(case, tmp_path):
     assert not canary.exists()
     expected = "AUC_weighted" if spec["task"] == "classification" else "r2_score"
     assert expected in metrics
+
+
+def test_a_column_name_ending_with_nul_is_refused_by_name():
+    frame = hostile_frame(["ok", "bad\x00"], "y", ["a", "b"])
+    context = make_context(frame, "y", "classification")
+    with pytest.raises(CodegenError, match="NUL") as raised:
+        render_files(context)
+    assert repr("bad\x00") in str(raised.value)
 
 
 # --- literal() and comment_text() --------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_generated_scripts_reproduce_metrics_and_predictions(
     script_results, trained_store, monkeypatch
 ):
     store = trained_store["store"]
-    for task, child, folder, output, result in script_results:
+    for task, child, _folder, output, result in script_results:
         assert result.returncode == 0, (child.algorithm, result.stderr[-2000:])
         # metrics.json holds the very values the run reported
         assert json.loads((output / "metrics.json").read_text()) == child.get_metrics(), (
@@ -100,3 +100,60 @@ def test_generated_scripts_reproduce_metrics_and_predictions(
             np.testing.assert_allclose(
                 retrained.predict(rows), stored.predict(rows), rtol=1e-9, atol=0
             )
+
+
+def test_code_for_a_users_own_pipeline_rebuilds_it(tmp_path):
+    """generate_training_code takes a user's Pipeline with LightGBM and XGBoost parts."""
+    import lightgbm
+    import xgboost
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import LabelEncoder, OneHotEncoder
+
+    from jupyter_automl_codegen import generate_training_code, load_dataset
+
+    frame = load_dataset("penguins").frame
+    numeric = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    pipeline = Pipeline(
+        [
+            (
+                "features",
+                ColumnTransformer(
+                    [
+                        ("numbers", SimpleImputer(), numeric),
+                        ("island", OneHotEncoder(handle_unknown="ignore"), ["island"]),
+                    ]
+                ),
+            ),
+            (
+                "vote",
+                VotingClassifier(
+                    [
+                        ("lgbm", lightgbm.LGBMClassifier(n_estimators=20, verbose=-1, n_jobs=1)),
+                        ("xgb", xgboost.XGBClassifier(n_estimators=20, n_jobs=1)),
+                    ],
+                    voting="soft",
+                ),
+            ),
+        ]
+    )
+    paths = generate_training_code(
+        pipeline, tmp_path / "code", training_data=frame, label="species"
+    )
+    assert {"script.py", "requirements.txt", "training_code.ipynb"} <= set(paths)
+    result = _run_script(tmp_path / "code", tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    labelled = frame[frame["species"].notna()].reset_index(drop=True)
+    X = labelled.drop(columns=["species"])
+    y = LabelEncoder().fit_transform(labelled["species"])
+    expected = pipeline.fit(X, y)
+    retrained = joblib.load(tmp_path / "out" / "model.pkl")
+    np.testing.assert_array_equal(retrained.predict(X), expected.predict(X))
+    np.testing.assert_allclose(
+        retrained.predict_proba(X), expected.predict_proba(X), rtol=1e-9, atol=0
+    )
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["accuracy"] > 0.9

@@ -177,7 +177,11 @@ def _search(
                 break
             done, _ = wait(inflight, timeout=max(0.0, deadline - now), return_when=FIRST_COMPLETED)
             if not done:  # the budget ran out with trials still running
-                _cancel(run_store, inflight, "stopped: the experiment's time budget ran out")
+                _fail_unfinished(
+                    run_store,
+                    inflight,
+                    "timed out: the experiment's time budget ran out before this trial finished",
+                )
                 executor.shutdown(wait=False, kill_workers=True)
                 break
             for future in done:
@@ -275,9 +279,9 @@ def _record(run_store, run_id, future, config) -> float | None:
     return None if value is None else loss(config.primary_metric, value)
 
 
-def _cancel(run_store, inflight: dict, reason: str) -> None:
+def _fail_unfinished(run_store, inflight: dict, reason: str) -> None:
     for _, run_id, _ in inflight.values():
-        run_store.cancel_run(run_id, reason)
+        run_store.fail_run(run_id, reason)
     inflight.clear()
 
 

@@ -46,19 +46,6 @@ def escape_markdown(text) -> str:
     )
 
 
-# A `name` in a stage's plain-text explanation shows as code when it is made only of these
-# characters: none of them means anything inside a code span, so nothing can be injected.
-_CODE_SPAN = re.compile(r"`([A-Za-z0-9_.\-\[\]]+)`")
-
-
-def _explanation_markdown(text: str) -> str:
-    """A stage's plain-text explanation as markdown: escaped, with safe `names` as code."""
-    parts = _CODE_SPAN.split(str(text))  # odd indexes: the insides of the code spans
-    return "".join(
-        f"`{part}`" if index % 2 else escape_markdown(part) for index, part in enumerate(parts)
-    )
-
-
 # --- training_code.ipynb -------------------------------------------------------------------
 
 
@@ -81,7 +68,7 @@ def training_notebook(context: CodegenContext, code: TrainingCode) -> str:
         ("code", _notebook_imports(code.imports, used)),
     ]
     for stage in stages:
-        title, explanation = escape_markdown(stage.title), _explanation_markdown(stage.explanation)
+        title, explanation = escape_markdown(stage.title), escape_markdown(stage.explanation)
         cells.append(("markdown", f"### {title}\n\n{explanation}"))
         cells.append(("code", stage.code))
     cells += run_cells

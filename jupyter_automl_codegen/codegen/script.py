@@ -388,6 +388,14 @@ def _transformer_tuple(item):
     name, transformer, columns = item["__tuple__"]
     if not isinstance(name, str):
         raise CodegenError(f"transformer name {name!r} must be text")
+    for column in columns if isinstance(columns, list) else ():
+        if isinstance(column, str) and column.endswith("\x00"):
+            # numpy drops trailing NULs from str arrays, so ColumnTransformer would look for
+            # another column and the script would fail: refuse rather than write it.
+            raise CodegenError(
+                f"column name {column!r} ends with a NUL character, which scikit-learn's "
+                "ColumnTransformer cannot select; rename the column."
+            )
     return name, transformer, columns
 
 
