@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import html
+import importlib.util
 import json
 import math
 import re
@@ -20,10 +21,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nbclient import NotebookClient
+from ruff.__main__ import find_ruff_bin
 
 from jupyter_automl_codegen import __version__
 from jupyter_automl_codegen.codegen import CodegenContext, notebooks, render_files
-from jupyter_automl_codegen.codegen.formatting import _ruff
 from jupyter_automl_codegen.codegen.generate import SCRIPT_RUN_NOTEBOOK, TRAINING_NOTEBOOK
 from jupyter_automl_codegen.codegen.notebooks import escape_markdown
 from jupyter_automl_codegen.codegen.script import build_training_code
@@ -148,7 +149,9 @@ def test_notebooks_are_valid_and_deterministic(trained_store, fastest, task, mon
     stages = [stage for stage in code.stages if stage.name != "main"]
     for stage in stages:
         heading = f"### {escape_markdown(stage.title)}"
-        position = next(i for i, c in enumerate(training.cells) if c.source.startswith(heading))
+        position = next(
+            i for i, c in enumerate(training.cells) if c.source.split("\n")[0] == heading
+        )
         cell = training.cells[position + 1]
         assert ast.dump(ast.parse(cell.source)) == ast.dump(ast.parse(stage.code))
     assert not any("def main(" in cell.source for cell in code_cells)
@@ -173,7 +176,7 @@ def test_code_cells_pass_ruff(trained_store, fastest, task, tmp_path):
     folder = tmp_path / ODD_FOLDER
     generate_run_code(trained_store["store"], fastest[task], folder)
     result = subprocess.run(
-        [_ruff(), "check", "--isolated", "--no-cache", *NOTEBOOKS],
+        [find_ruff_bin(), "check", "--isolated", "--no-cache", *NOTEBOOKS],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -248,7 +251,7 @@ def test_markdown_cannot_be_injected(tmp_path):
     for name in NOTEBOOKS:
         (tmp_path / "evil" / name).write_text(rendered[name], encoding="utf-8")
     result = subprocess.run(
-        [_ruff(), "check", "--isolated", "--no-cache", *NOTEBOOKS],
+        [find_ruff_bin(), "check", "--isolated", "--no-cache", *NOTEBOOKS],
         cwd=tmp_path / "evil",
         capture_output=True,
         text=True,
@@ -288,10 +291,27 @@ def copy_store(source: RunStore, target):
     return RunStore(target)
 
 
-@pytest.mark.parametrize("task", TASKS)
-def test_script_run_notebook_runs_the_script(trained_store, fastest, task, tmp_path, monkeypatch):
+def tracking_available() -> bool:
+    try:
+        return importlib.util.find_spec("jupyter_automl_codegen.tracking") is not None
+    except ImportError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("task", "hide_tracking"),
+    [("classification", False), ("regression", False), ("regression", True)],
+)
+def test_script_run_notebook_runs_the_script(
+    trained_store, fastest, task, hide_tracking, tmp_path, monkeypatch
+):
     store = copy_store(trained_store["store"], tmp_path / "store")
     monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(store.root))  # the kernel inherits it
+    if hide_tracking:  # a package without ``tracking`` shadows ours: the plain-script branch
+        shadow = tmp_path / "shadow" / "jupyter_automl_codegen"
+        shadow.mkdir(parents=True)
+        (shadow / "__init__.py").write_text("", encoding="utf-8")
+        monkeypatch.setenv("PYTHONPATH", str(shadow.parent))
     run_id = fastest[task]
     folder = tmp_path / ODD_FOLDER
     generate_run_code(store, run_id, folder)
@@ -303,7 +323,8 @@ def test_script_run_notebook_runs_the_script(trained_store, fastest, task, tmp_p
     printed = "".join(outputs_text(cell) for cell in notebook.cells)
     assert "WARNING" not in printed  # same environment: every pinned version matches
     tracked = re.search(r"Tracked as run (\S+) in the run store", printed)
-    if tracked is not None:  # jupyter_automl_codegen.tracking exists: a new run in the store
+    assert (tracked is not None) == (tracking_available() and not hide_tracking)
+    if tracked is not None:  # a new completed run in the store, with the script's metrics
         new_run = store.get_run(tracked.group(1))
         assert new_run.status == "completed"
         assert new_run.metrics == store.get_run(run_id).metrics

@@ -10,8 +10,13 @@ from pathlib import Path
 from .. import __version__
 from ..spec import HELPERS_PACKAGE
 from .context import CodegenContext
-from .formatting import format_source
-from .notebooks import script_run_notebook, training_notebook
+from .formatting import format_sources
+from .notebooks import (
+    code_snippets,
+    notebook_json,
+    script_run_notebook_cells,
+    training_notebook_cells,
+)
 from .requirements import requirements
 from .script import build_training_code
 
@@ -23,19 +28,36 @@ GENERATED_FILES = (TRAINING_NOTEBOOK, SCRIPT, SCRIPT_RUN_NOTEBOOK, REQUIREMENTS)
 
 
 def render_files(context: CodegenContext) -> dict[str, str]:
-    """Every file of the generated folder, by name: a pure function of the context."""
+    """Every file of the generated folder, by name: a pure function of the context.
+
+    All Python source of the folder (script, helpers, notebook cells) is formatted by a
+    single ruff process, the dominant cost of generating a folder.
+    """
     code = build_training_code(context, generator_version=__version__)
-    script = format_source(code.script(), filename=SCRIPT)
+    training_cells = training_notebook_cells(context, code)
+    run_cells = script_run_notebook_cells(context, code)
+    helpers = {f"{module}.py": _helper_source(module) for module in code.helper_modules}
+    formatted = format_sources(
+        {
+            SCRIPT: code.script(),
+            **helpers,
+            **code_snippets(training_cells, "training"),
+            **code_snippets(run_cells, "run"),
+        }
+    )
     rendered = {
-        SCRIPT: script,
-        TRAINING_NOTEBOOK: training_notebook(context, code),
-        SCRIPT_RUN_NOTEBOOK: script_run_notebook(context, code),
+        SCRIPT: formatted[SCRIPT],
+        TRAINING_NOTEBOOK: notebook_json(training_cells, formatted, "training"),
+        SCRIPT_RUN_NOTEBOOK: notebook_json(run_cells, formatted, "run"),
         REQUIREMENTS: requirements(code.packages, context.versions),
     }
-    for module in code.helper_modules:
-        source = files(HELPERS_PACKAGE).joinpath(f"{module}.py").read_text(encoding="utf-8")
-        rendered[f"{module}.py"] = format_source(source, filename=f"{module}.py")
+    rendered.update({name: formatted[name] for name in helpers})
     return rendered
+
+
+def _helper_source(module: str) -> str:
+    """A standalone helper module, copied verbatim into the folder that uses it."""
+    return files(HELPERS_PACKAGE).joinpath(f"{module}.py").read_text(encoding="utf-8")
 
 
 def write_files(rendered: dict[str, str], out_dir: str | Path) -> dict[str, Path]:

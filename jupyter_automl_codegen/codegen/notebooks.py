@@ -51,6 +51,11 @@ def escape_markdown(text) -> str:
 
 def training_notebook(context: CodegenContext, code: TrainingCode) -> str:
     """``training_code.ipynb``: the stages of ``script.py`` as cells, then their execution."""
+    return notebook_json(training_notebook_cells(context, code))
+
+
+def training_notebook_cells(context: CodegenContext, code: TrainingCode) -> list[tuple[str, str]]:
+    """The ``(kind, source)`` cells of ``training_code.ipynb``, code not yet formatted."""
     stages = [stage for stage in code.stages if stage.name != "main"]
     run_cells = _training_run_cells(context)
     used = _names_used(
@@ -72,7 +77,7 @@ def training_notebook(context: CodegenContext, code: TrainingCode) -> str:
         cells.append(("markdown", f"### {title}\n\n{explanation}"))
         cells.append(("code", stage.code))
     cells += run_cells
-    return _notebook(cells)
+    return cells
 
 
 def _training_title(context: CodegenContext) -> str:
@@ -237,19 +242,26 @@ if required and not warnings:
 
 def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
     """``script_run_notebook.ipynb``: run ``script.py`` as a new tracked run and compare."""
+    return notebook_json(script_run_notebook_cells(context, code))
+
+
+def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> list[tuple[str, str]]:
+    """The ``(kind, source)`` cells of ``script_run_notebook.ipynb``, code not yet formatted."""
     run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the original run"
+    of = f" of experiment {escape_markdown(context.experiment_name)}"
+    source = run + (of if context.experiment_name else "")
     plain_run = (
         'subprocess.run([sys.executable, "script.py", "--output-dir", "outputs"], check=True)'
     )
     if context.run_id is not None:
         run_code = (
             "try:\n"
-            "    from jupyter_automl_codegen.tracking import run_script\n"
-            "except ImportError:\n"
-            "    run_script = None\n"
-            "if run_script is not None:\n"
+            "    from jupyter_automl_codegen.tracking import run_script\n\n"
             '    result = run_script("script.py", "outputs", '
             f"source_run_id={literal(context.run_id)})\n"
+            "except (ImportError, LookupError):  # no package, or the run is not in this store\n"
+            "    result = None\n"
+            "if result is not None:\n"
             '    if result["returncode"] != 0:\n'
             '        print(result.get("stderr", ""))\n'
             "        raise RuntimeError(f\"script.py exited with {result['returncode']}\")\n"
@@ -259,8 +271,8 @@ def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
         )
         how = (
             "When `jupyter_automl_codegen` is installed, the script runs as a new run in the "
-            "run store (next to the original run, so the two show side by side); otherwise it "
-            "runs as a plain Python process."
+            "default run store (`$AUTOML_CODEGEN_STORE` when set), which must hold the "
+            "original run; otherwise it runs as a plain Python process."
         )
     else:
         run_code = plain_run
@@ -294,7 +306,7 @@ def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
         (
             "markdown",
             "# Run `script.py` as a new run\n\n"
-            f"This notebook runs `script.py` (the training code of {run}) as a new tracked run, "
+            f"This notebook runs `script.py` (the training code of {source}) as a new tracked run, "
             "writing `model.pkl` and `metrics.json` into `outputs/`, then loads the new model, "
             f"predicts a few rows and compares the new metrics with those of {run}. {how}",
         ),
@@ -331,7 +343,7 @@ def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
             + _comparison_code(context, "script_metrics", "script run", original="original run"),
         ),
     ]
-    return _notebook(cells)
+    return cells
 
 
 # --- shared ----------------------------------------------------------------------------------
@@ -357,22 +369,36 @@ def _metrics_literal(metrics: dict) -> str:
     """A dict literal of the run's metrics; missing and non-finite values are None."""
     entries = []
     for name, value in metrics.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None
+        if value is not None and not isinstance(value, (bool, str)):
+            try:
+                value = value if math.isfinite(value) else None
+            except TypeError:  # not a number: ``literal`` says what it is
+                pass
         entries.append(f"{literal(str(name))}: {literal(value)}")
     return "{" + ", ".join(entries) + "}"
 
 
-def _notebook(cells: list[tuple[str, str]]) -> str:
-    """The notebook JSON of ``(kind, source)`` cells; code cells formatted in one ruff call."""
-    code = {f"cell_{i}.py": source for i, (kind, source) in enumerate(cells) if kind == "code"}
-    formatted = format_sources(code)
+def code_snippets(cells: list[tuple[str, str]], prefix: str = "cell") -> dict[str, str]:
+    """The code cells as ``{file name: source}``, ready for one ``format_sources`` call."""
+    return {f"{prefix}_{i}.py": src for i, (kind, src) in enumerate(cells) if kind == "code"}
+
+
+def notebook_json(
+    cells: list[tuple[str, str]], formatted: dict[str, str] | None = None, prefix: str = "cell"
+) -> str:
+    """The notebook JSON of ``(kind, source)`` cells with their code formatted.
+
+    ``formatted`` holds the already formatted ``code_snippets`` (so a whole generated folder
+    costs one ruff process); without it the cells are formatted here.
+    """
+    if formatted is None:
+        formatted = format_sources(code_snippets(cells, prefix))
     built = []
     for index, (kind, source) in enumerate(cells):
         cell = {"cell_type": kind, "id": f"cell-{index}", "metadata": {}}
         if kind == "code":
             cell.update(
-                source=formatted[f"cell_{index}.py"].rstrip("\n"),
+                source=formatted[f"{prefix}_{index}.py"].rstrip("\n"),
                 execution_count=None,
                 outputs=[],
             )
@@ -387,5 +413,5 @@ def _notebook(cells: list[tuple[str, str]]) -> str:
             "nbformat_minor": 5,
         }
     )
-    nbformat.validate(notebook)
-    return nbformat.writes(notebook, version=4) + "\n"
+    nbformat.validate(notebook)  # raises on an invalid notebook (``writes`` only logs)
+    return nbformat.v4.writes(notebook) + "\n"
