@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import joblib
@@ -59,8 +60,10 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    print("data | run | algorithm | codegen_ms | joblib_dump_ms | ratio | script_s | "
-          "trial_fit_s | script/fit | trial_total_s | script/total")
+    print(
+        "data | run | algorithm | codegen_ms | joblib_dump_ms | ratio | script_s | "
+        "trial_fit_s | script/fit | trial_total_s | script/total"
+    )
     generation, fit_ratios, total_ratios = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         store = RunStore(Path(tmp) / "store")
@@ -76,13 +79,10 @@ def main() -> None:
             run = submit(config, dataset.frame, store=store, show_progress=False)
             for child in run.get_children(status="completed"):
                 folder = Path(tmp) / "code" / child.id
-                codegen_ms = _median_ms(
-                    lambda: generate_run_code(store, child.id, folder), args.repeats  # noqa: B023
-                )
-                model = store.load_model(child.id)
-                dump_ms = _median_ms(
-                    lambda: joblib.dump(model, folder / "peer_model.pkl"), args.repeats  # noqa: B023
-                )
+                generate = partial(generate_run_code, store, child.id, folder)
+                codegen_ms = _median_ms(generate, args.repeats)
+                dump = partial(joblib.dump, store.load_model(child.id), folder / "peer.pkl")
+                dump_ms = _median_ms(dump, args.repeats)
                 script_s = _script_training_seconds(folder)
                 record = store.get_run(child.id)
                 total_s = (record.ended_at - record.started_at).total_seconds()

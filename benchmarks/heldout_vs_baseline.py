@@ -85,10 +85,27 @@ def run(name: str, timeout: float, workers: int) -> dict:
         train.to_csv(data, index=False)
         started = time.monotonic()
         completed = subprocess.run(
-            [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", f"{tmp}/store",
-             "train", str(data), "--label", dataset.label, "--task", dataset.task,
-             "--timeout", str(timeout), "--workers", str(workers), "--json"],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "jupyter_automl_codegen.cli",
+                "--store",
+                f"{tmp}/store",
+                "train",
+                str(data),
+                "--label",
+                dataset.label,
+                "--task",
+                dataset.task,
+                "--timeout",
+                str(timeout),
+                "--workers",
+                str(workers),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         wall = time.monotonic() - started
         summary = json.loads(completed.stdout)
@@ -134,17 +151,39 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--datasets", nargs="*", default=DATASETS)
     args = parser.parse_args()
-    header = ("data", "task", "metric", "automl", "hgb_default", "ratio", "wall_s",
-              "completed", "trials", "algorithms")
+    header = (
+        "data",
+        "task",
+        "metric",
+        "automl",
+        "hgb_default",
+        "ratio",
+        "wall_s",
+        "completed",
+        "trials",
+        "algorithms",
+    )
     print(" | ".join(header))
     for name in args.datasets:
         row = run(name, args.timeout, args.workers)
         ratio = row["automl"] / row["hgb_default"]
-        print(" | ".join([
-            row["data"], row["task"], row["metric"], f"{row['automl']:.4f}",
-            f"{row['hgb_default']:.4f}", f"{ratio:.3f}", f"{row['wall_s']:.1f}",
-            str(row["completed"]), str(row["trials"]), str(row["algorithms"]),
-        ]), flush=True)
+        print(
+            " | ".join(
+                [
+                    row["data"],
+                    row["task"],
+                    row["metric"],
+                    f"{row['automl']:.4f}",
+                    f"{row['hgb_default']:.4f}",
+                    f"{ratio:.3f}",
+                    f"{row['wall_s']:.1f}",
+                    str(row["completed"]),
+                    str(row["trials"]),
+                    str(row["algorithms"]),
+                ]
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jupyter_automl_codegen import AutoMLConfig, ConfigError, RunStore, load_dataset, submit
+from jupyter_automl_codegen import (
+    AutoMLConfig,
+    ConfigError,
+    DataError,
+    RunStore,
+    load_dataset,
+    submit,
+)
 from jupyter_automl_codegen.automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from jupyter_automl_codegen.automl.profiling import profile_columns
 from jupyter_automl_codegen.automl.trial import TrialTask, run_trial
@@ -167,3 +174,11 @@ def test_every_zoo_algorithm_has_an_initial_config_for_its_tasks():
     for algorithm in ALGORITHMS.values():
         for task, estimator in algorithm.estimators.items():
             estimator(**algorithm.initial[task], **algorithm.fixed(task, 0))
+
+
+def test_column_names_with_nul_are_refused_before_anything_is_stored(tmp_path):
+    frame = pd.DataFrame({"a\x00": np.arange(20.0), "y": np.arange(20.0)})
+    config = AutoMLConfig(task="regression", label_column_name="y", max_trials=1)
+    with pytest.raises(DataError, match="NUL character"):
+        submit(config, frame, store=tmp_path, show_progress=False)
+    assert RunStore(tmp_path).list_experiments() == []

@@ -611,9 +611,6 @@ def _worker(store, parent_id, count, barrier, results) -> None:
         results.put(("error", repr(exc)))
 
 
-@pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork start method"
-)
 def test_concurrent_writers_get_unique_sequential_iterations(store: RunStore) -> None:
     exp, parent = new_experiment(store)  # the store's connection exists before fork
     ctx = multiprocessing.get_context("fork")

@@ -93,6 +93,12 @@ def check_training_frame(frame: pd.DataFrame, label: str, task: str) -> None:
     if frame.columns.duplicated().any():
         name = frame.columns[frame.columns.duplicated()][0]
         raise DataError(f"duplicate column name {name!r}; rename the duplicates.")
+    with_nul = [name for name in frame.columns if isinstance(name, str) and "\x00" in name]
+    if with_nul:
+        raise DataError(
+            f"column name {with_nul[0]!r} contains a NUL character, which numpy drops from "
+            "column selections; rename the column."
+        )
     if label not in frame.columns:
         close = difflib.get_close_matches(label, [str(c) for c in frame.columns], n=3)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -102,12 +102,12 @@ class DatetimeFeatures(BaseEstimator, TransformerMixin):
                 f"X has {frame.shape[1]} columns, but DatetimeFeatures was fitted with "
                 f"{self.n_features_in_} columns"
             )
-        if hasattr(self, "feature_names_in_") and isinstance(X, pd.DataFrame):
-            if list(X.columns) != list(self.feature_names_in_):
-                raise ValueError(
-                    f"X has columns {list(X.columns)}, but DatetimeFeatures was fitted with "
-                    f"columns {list(self.feature_names_in_)}"
-                )
+        named = hasattr(self, "feature_names_in_") and isinstance(X, pd.DataFrame)
+        if named and list(X.columns) != list(self.feature_names_in_):
+            raise ValueError(
+                f"X has columns {list(X.columns)}, but DatetimeFeatures was fitted with "
+                f"columns {list(self.feature_names_in_)}"
+            )
         output = np.empty((frame.shape[0], frame.shape[1] * len(self.parts)), dtype="float64")
         for i in range(frame.shape[1]):
             dates = to_naive_datetime(frame.iloc[:, i])
