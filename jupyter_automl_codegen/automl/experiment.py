@@ -8,7 +8,6 @@ whatever the timing, while the workers stay busy.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -65,7 +64,7 @@ def submit(
     if not plan.groups():
         reasons = "; ".join(f"{c.name!r}: {c.reason}" for c in plan.columns[:5])
         raise DataError(f"every feature column was dropped ({reasons}); add informative columns.")
-    X, y, classes = prepare_training_data(frame, label, task, plan)
+    _, y, classes = prepare_training_data(frame, label, task, plan)
     scheme = choose_scheme(
         task, len(y), config.seed, config.n_cross_validations, config.validation_size
     )
@@ -95,7 +94,7 @@ def submit(
             rows=len(y),
             dropped_rows_without_label=int(len(frame) - len(y)),
         )
-        best_run_id = _search(
+        _search(
             run_store,
             parent.id,
             config,
@@ -110,10 +109,14 @@ def submit(
         status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
         run_store.finish_parent(parent.id, status, error=f"{type(error).__name__}: {error}")
         raise
-    status = "completed" if best_run_id else "failed"
-    error = None if best_run_id else "no trial completed; see the child runs' errors"
-    run_store.finish_parent(parent.id, status, best_run_id=best_run_id, error=error)
-    return AutoMLRun(run_store, parent.id)
+    run = AutoMLRun(run_store, parent.id)
+    board = run.leaderboard()  # best primary metric first, ties to the earlier trial
+    if board:
+        run_store.finish_parent(parent.id, "completed", best_run_id=board[0].id)
+    else:
+        error = "no trial completed; see the child runs' errors"
+        run_store.finish_parent(parent.id, "failed", error=error)
+    return run
 
 
 def _snapshot(run_store: RunStore, experiment_id: str, frame: pd.DataFrame):
@@ -132,8 +135,8 @@ def _plain(value):
 
 def _search(
     run_store, parent_id, config, plan, scheme, snapshot_path, snapshot_sha, *, rows, show_progress
-) -> str | None:
-    """Run trials until the budget or the trial count is spent; return the best run id."""
+) -> None:
+    """Run trials until the time budget or the trial count is spent."""
     started = time.monotonic()
     deadline = started + config.experiment_timeout_seconds
     workers = config.max_concurrent_iterations or _cpu_count()
@@ -146,7 +149,6 @@ def _search(
     finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
     told = launched = 0
     seconds_per_cost: dict[str, float] = {}
-    best_loss, best_run_id = math.inf, None
     try:
         while True:
             while told in finished:
@@ -193,14 +195,11 @@ def _search(
                 )
                 trial_loss = _record(run_store, run_id, future, config)
                 finished[proposal.number] = (proposal, trial_loss)
-                if trial_loss is not None and trial_loss < best_loss:
-                    best_loss, best_run_id = trial_loss, run_id
                 progress.update(trial_loss, deadline - time.monotonic())
             if not budget_left and not inflight:
                 break
     finally:
         progress.close()
-    return best_run_id
 
 
 def _propose(searcher: Searcher, seconds_per_cost: dict, seconds_left: float):
