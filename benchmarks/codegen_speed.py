@@ -5,8 +5,9 @@ completed run:
 - times rendering and writing its generated folder (median of repeats), next to the peer
   ``joblib.dump`` of the same fitted model into the same kind of folder;
 - runs the generated script's stages in-process (single-threaded, as the trial ran) and
-  compares its training time (validation + final fit) with the trial's recorded fit time
-  and with the trial's whole duration (fit time plus featurization, scoring and overhead).
+  compares its training time (validation with scoring, then the final fit) with the same
+  work in the trial (its recorded fit plus score time, featurization included) and with the
+  trial's whole duration in the driver (plus data transfer, pickling and storing).
 
     .venv/bin/python benchmarks/codegen_speed.py
 """
@@ -62,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         "data | run | algorithm | codegen_ms | joblib_dump_ms | ratio | script_s | "
-        "trial_fit_s | script/fit | trial_total_s | script/total"
+        "trial_work_s | script/work | trial_total_s | script/total"
     )
     generation, fit_ratios, total_ratios = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,18 +87,19 @@ def main() -> None:
                 script_s = _script_training_seconds(folder)
                 record = store.get_run(child.id)
                 total_s = (record.ended_at - record.started_at).total_seconds()
+                work_s = record.fit_time + record.score_time
                 generation.append(codegen_ms)
-                fit_ratios.append(script_s / record.fit_time)
+                fit_ratios.append(script_s / work_s)
                 total_ratios.append(script_s / total_s)
                 print(
                     f"{name} | {child.id[-3:]} | {child.algorithm} | {codegen_ms:.1f} | "
                     f"{dump_ms:.1f} | {codegen_ms / dump_ms:.1f} | {script_s:.3f} | "
-                    f"{record.fit_time:.3f} | {script_s / record.fit_time:.2f} | "
+                    f"{work_s:.3f} | {script_s / work_s:.2f} | "
                     f"{total_s:.3f} | {script_s / total_s:.2f}",
                     flush=True,
                 )
     print(f"median codegen per run folder: {statistics.median(generation):.1f} ms (goal < 50)")
-    print(f"median script/trial-fit time: {statistics.median(fit_ratios):.2f}x (goal <= 1.1)")
+    print(f"median script/trial-work time: {statistics.median(fit_ratios):.2f}x (goal <= 1.1)")
     print(f"median script/trial-total time: {statistics.median(total_ratios):.2f}x")
 
 

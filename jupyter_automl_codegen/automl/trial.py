@@ -4,7 +4,8 @@ Workers read the data snapshot from disk once (checking its SHA-256) and keep, p
 the featurized folds: the featurization step is the same for every trial of an experiment, so
 only the scaler and the model are fitted per trial. Fitting the featurizer once and the rest
 per trial gives exactly what ``Pipeline.fit`` gives, since the featurizer never sees the later
-steps. Workers never touch the run store; the driver records what they return.
+steps. A run's fit and score times still include the featurization it reused, so they are the
+times of its whole pipeline. Workers never touch the run store; the driver records results.
 """
 
 from __future__ import annotations
@@ -82,7 +83,9 @@ def _run(task: TrialTask, worker: str) -> TrialResult:
     scheme = ValidationScheme.from_dict(task.scheme)
     fold_metrics, fit_time, score_time = [], 0.0, 0.0
     for index, (train, valid) in enumerate(scheme.splits(y)):
-        X_train, X_valid = _featurized(task, featurizer, index, X, y, train, valid)
+        X_train, X_valid, seconds = _featurized(task, featurizer, index, X, y, train, valid)
+        fit_time += seconds.fit
+        score_time += seconds.transform
         tail = Pipeline([(name, clone(step)) for name, step in pipeline.steps[1:]])
         started = time.perf_counter()
         tail.fit(X_train, y[train])
@@ -92,7 +95,8 @@ def _run(task: TrialTask, worker: str) -> TrialResult:
         score_time += time.perf_counter() - started
     metrics = _mean_metrics(fold_metrics)
 
-    fitted_featurizer, X_all = _featurized_all(task, featurizer, X, y)
+    fitted_featurizer, X_all, seconds = _featurized_all(task, featurizer, X, y)
+    fit_time += seconds.fit
     tail = Pipeline([(name, clone(step)) for name, step in pipeline.steps[1:]])
     started = time.perf_counter()
     tail.fit(X_all, y)
@@ -133,12 +137,25 @@ def _featurizer_key(task: TrialTask, fold) -> tuple:
     return (task.snapshot_sha256, json.dumps(featurizer_spec, sort_keys=True), fold)
 
 
+@dataclass(frozen=True)
+class _Seconds:
+    """What featurizing once cost; every trial that reuses the result counts it as its own,
+    so a run's fit and score times are those of its whole pipeline."""
+
+    fit: float
+    transform: float = 0.0
+
+
 def _featurized(task, featurizer, index, X, y, train, valid):
     key = _featurizer_key(task, ("fold", index))
     if key not in _FOLDS:
         fitted = clone(featurizer)
+        started = time.perf_counter()
         X_train = fitted.fit_transform(X.iloc[train], y[train])
-        _FOLDS[key] = (X_train, fitted.transform(X.iloc[valid]))
+        fitted_at = time.perf_counter()
+        X_valid = fitted.transform(X.iloc[valid])
+        seconds = _Seconds(fitted_at - started, time.perf_counter() - fitted_at)
+        _FOLDS[key] = (X_train, X_valid, seconds)
     return _FOLDS[key]
 
 
@@ -146,7 +163,9 @@ def _featurized_all(task, featurizer, X, y):
     key = _featurizer_key(task, "all")
     if key not in _FOLDS:
         fitted = clone(featurizer)
-        _FOLDS[key] = (fitted, fitted.fit_transform(X, y))
+        started = time.perf_counter()
+        X_all = fitted.fit_transform(X, y)
+        _FOLDS[key] = (fitted, X_all, _Seconds(time.perf_counter() - started))
     return _FOLDS[key]
 
 
