@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -26,12 +27,12 @@ from .data import DataError, check_class_counts, check_training_frame, read_tabl
 from .featurization import build_featurizer, group_descriptions
 from .metrics import loss
 from .preparation import prepare_training_data
-from .profiling import profile_columns
+from .profiling import FeaturizationPlan, profile_columns
 from .progress import SearchProgress
 from .runs import AutoMLRun
 from .search import Searcher
 from .trial import FEATURIZE_STEP, TrialTask, run_trial
-from .validation import choose_scheme
+from .validation import ValidationScheme, choose_scheme
 from .versions import library_versions
 from .zoo import make_estimator, make_scaler
 
@@ -140,7 +141,16 @@ def _search(
     started = time.monotonic()
     deadline = started + config.experiment_timeout_seconds
     workers = config.max_concurrent_iterations or _cpu_count()
-    featurizer = build_featurizer(plan)
+    launcher = _TrialLauncher(
+        run_store,
+        parent_id,
+        config,
+        plan,
+        build_featurizer(plan),
+        scheme,
+        snapshot_path,
+        snapshot_sha,
+    )
     feature_count = max(1, len(plan.feature_columns))
     searcher = Searcher(config.task, config.algorithms(), config.seed, rows, feature_count)
     executor = get_reusable_executor(max_workers=workers)
@@ -160,17 +170,7 @@ def _search(
             if budget_left and now < deadline and slot_free:
                 proposal = _propose(searcher, seconds_per_cost, deadline - now)
                 if proposal is not None:
-                    run_id, task = _launch(
-                        run_store,
-                        parent_id,
-                        config,
-                        plan,
-                        featurizer,
-                        proposal,
-                        scheme,
-                        snapshot_path,
-                        snapshot_sha,
-                    )
+                    run_id, task = launcher.launch(proposal)
                     inflight[executor.submit(run_trial, task)] = (proposal, run_id, now)
                     launched += 1
                     continue
@@ -215,37 +215,51 @@ def _propose(searcher: Searcher, seconds_per_cost: dict, seconds_left: float):
         excluded.add(name)
 
 
-def _launch(run_store, parent_id, config, plan, featurizer, proposal, scheme, path, sha):
-    steps = [(FEATURIZE_STEP, featurizer)]
-    scaler = make_scaler(proposal.scaler)
-    if scaler is not None:
-        steps.append(("scale", scaler))
-    steps.append(
-        ("model", make_estimator(proposal.algorithm, config.task, proposal.params, config.seed))
-    )
-    spec = to_spec(Pipeline(steps))
-    run = run_store.create_child_run(
-        parent_id,
-        algorithm=proposal.algorithm,
-        spec=spec,
-        properties={
-            "scaler": proposal.scaler,
-            "hyperparameters": proposal.params,
-            "trial": proposal.number,
-        },
-    )
-    run_store.start_run(run.id)
-    task = TrialTask(
-        run_id=run.id,
-        snapshot_path=path,
-        snapshot_sha256=sha,
-        label=config.label_column_name,
-        task=config.task,
-        pipeline_spec=spec,
-        scheme=scheme.to_dict(),
-        plan=plan.to_dict(),
-    )
-    return run.id, task
+@dataclass(frozen=True)
+class _TrialLauncher:
+    """What every trial of one experiment shares; makes a child run and its task per proposal."""
+
+    run_store: RunStore
+    parent_id: str
+    config: AutoMLConfig
+    plan: FeaturizationPlan
+    featurizer: object
+    scheme: ValidationScheme
+    snapshot_path: str
+    snapshot_sha: str
+
+    def launch(self, proposal) -> tuple[str, TrialTask]:
+        steps = [(FEATURIZE_STEP, self.featurizer)]
+        scaler = make_scaler(proposal.scaler)
+        if scaler is not None:
+            steps.append(("scale", scaler))
+        model = make_estimator(
+            proposal.algorithm, self.config.task, proposal.params, self.config.seed
+        )
+        steps.append(("model", model))
+        spec = to_spec(Pipeline(steps))
+        run = self.run_store.create_child_run(
+            self.parent_id,
+            algorithm=proposal.algorithm,
+            spec=spec,
+            properties={
+                "scaler": proposal.scaler,
+                "hyperparameters": proposal.params,
+                "trial": proposal.number,
+            },
+        )
+        self.run_store.start_run(run.id)
+        task = TrialTask(
+            run_id=run.id,
+            snapshot_path=self.snapshot_path,
+            snapshot_sha256=self.snapshot_sha,
+            label=self.config.label_column_name,
+            task=self.config.task,
+            pipeline_spec=spec,
+            scheme=self.scheme.to_dict(),
+            plan=self.plan.to_dict(),
+        )
+        return run.id, task
 
 
 def _record(run_store, run_id, future, config) -> float | None:

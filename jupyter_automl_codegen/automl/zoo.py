@@ -207,6 +207,18 @@ def _boosting_cost(size_name, leaves_name):
     return cost
 
 
+# Forests start with few trees; unlike boosting, a forest of 4 trees is too noisy to judge.
+_FOREST_INITIAL = {
+    task: {
+        "n_estimators": 16,
+        "max_features": 0.5,
+        "min_samples_leaf": 1,
+        "criterion": "gini" if task == "classification" else "squared_error",
+    }
+    for task in ("classification", "regression")
+}
+
+
 def _algorithm_list() -> list[Algorithm]:
     return [
         Algorithm(
@@ -349,20 +361,7 @@ def _algorithm_list() -> list[Algorithm]:
                 "classification": ensemble.RandomForestClassifier,
                 "regression": ensemble.RandomForestRegressor,
             },
-            initial={
-                "classification": {
-                    "n_estimators": 16,
-                    "max_features": 0.5,
-                    "min_samples_leaf": 1,
-                    "criterion": "gini",
-                },
-                "regression": {
-                    "n_estimators": 16,
-                    "max_features": 0.5,
-                    "min_samples_leaf": 1,
-                    "criterion": "squared_error",
-                },
-            },
+            initial=_FOREST_INITIAL,
             space=_forest_space,
             fixed=_single_thread,
             cost=_forest_cost,
@@ -375,20 +374,7 @@ def _algorithm_list() -> list[Algorithm]:
                 "classification": ensemble.ExtraTreesClassifier,
                 "regression": ensemble.ExtraTreesRegressor,
             },
-            initial={
-                "classification": {
-                    "n_estimators": 16,
-                    "max_features": 0.5,
-                    "min_samples_leaf": 1,
-                    "criterion": "gini",
-                },
-                "regression": {
-                    "n_estimators": 16,
-                    "max_features": 0.5,
-                    "min_samples_leaf": 1,
-                    "criterion": "squared_error",
-                },
-            },
+            initial=_FOREST_INITIAL,
             space=_forest_space,
             fixed=_single_thread,
             cost=_forest_cost,
