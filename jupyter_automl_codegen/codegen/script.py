@@ -116,7 +116,6 @@ def build_training_code(context: CodegenContext, *, generator_version: str) -> T
     stages.append(_main_stage(context, renderer.helper_modules, imports))
 
     header = _header(context, generator_version)
-    imports.module("os")  # set before numpy loads; see the thread block below
     import_block = _import_block(imports)
     packages = sorted(
         {m.split(".")[0] for m in [*imports.modules, *imports.names.values()]} - set(imports.local)
@@ -306,7 +305,7 @@ def _featurization_stages(context, featurizer, constants, renderer):
             )
         rows.append((name, _call_node(function), columns))
 
-    transformers_node = _transformers_node(rows, constants)
+    transformers_node = _transformers_node(rows, constants, renderer)
     rest = {
         "class": spec["class"],
         "params": {k: v for k, v in spec["params"].items() if k != "transformers"},
@@ -328,7 +327,7 @@ def _featurization_stages(context, featurizer, constants, renderer):
     return stages, transformation
 
 
-def _transformers_node(rows, constants) -> ast.expr:
+def _transformers_node(rows, constants, renderer) -> ast.expr:
     """The ``transformers`` list; runs of per-column text transformers become a loop."""
     elements = []
     index = 0
@@ -346,7 +345,7 @@ def _transformers_node(rows, constants) -> ast.expr:
             continue
         elements.append(
             ast.Tuple(
-                [ast.Constant(name), function_node, _selector_node(columns, constants)], ast.Load()
+                [ast.Constant(name), function_node, _selector_node(columns, constants, renderer)], ast.Load()
             )
         )
         index += 1
@@ -375,11 +374,11 @@ def _per_column_run(rows, start, constants):
     return None
 
 
-def _selector_node(columns, constants) -> ast.expr:
+def _selector_node(columns, constants, renderer) -> ast.expr:
     for constant, values in constants.items():
         if columns == values:
             return ast.Name(constant, ast.Load())
-    return Renderer().node(columns)
+    return renderer.node(columns)
 
 
 def _transformer_tuple(item):
