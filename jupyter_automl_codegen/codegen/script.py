@@ -345,7 +345,8 @@ def _transformers_node(rows, constants, renderer) -> ast.expr:
             continue
         elements.append(
             ast.Tuple(
-                [ast.Constant(name), function_node, _selector_node(columns, constants, renderer)], ast.Load()
+                [ast.Constant(name), function_node, _selector_node(columns, constants, renderer)],
+                ast.Load(),
             )
         )
         index += 1
