@@ -153,7 +153,6 @@ def _search(
     )
     feature_count = max(1, len(plan.feature_columns))
     searcher = Searcher(config.task, config.algorithms(), config.seed, rows, feature_count)
-    executor = get_reusable_executor(max_workers=workers)
     progress = SearchProgress(config, enabled=show_progress)
     inflight: dict = {}  # future -> (proposal, run id, launch time)
     finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
@@ -171,6 +170,8 @@ def _search(
                 proposal = _propose(searcher, seconds_per_cost, deadline - now)
                 if proposal is not None:
                     run_id, task = launcher.launch(proposal)
+                    # A worker that crashed breaks its pool; loky then hands out a new one.
+                    executor = get_reusable_executor(max_workers=workers)
                     inflight[executor.submit(run_trial, task)] = (proposal, run_id, now)
                     launched += 1
                     continue
@@ -184,7 +185,7 @@ def _search(
                     inflight,
                     "timed out: the experiment's time budget ran out before this trial finished",
                 )
-                executor.shutdown(wait=False, kill_workers=True)
+                get_reusable_executor(max_workers=workers).shutdown(wait=False, kill_workers=True)
                 break
             for future in done:
                 proposal, run_id, launched_at = inflight.pop(future)
