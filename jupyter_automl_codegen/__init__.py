@@ -29,6 +29,13 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
+def _jupyter_server_extension_points() -> list[dict]:
+    """Entry point for jupyter_server; imports the server layer only when a server loads it."""
+    from .server.app import AutoMLCodegenApp
+
+    return [{"module": "jupyter_automl_codegen", "app": AutoMLCodegenApp}]
+
+
 def __getattr__(name: str):
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,6 +32,8 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import label_binarize
 
+from ..metric_directions import GREATER_IS_BETTER
+
 CLASSIFICATION_METRICS = (
     "accuracy",
     "AUC_weighted",
@@ -59,27 +61,6 @@ METRICS = {"classification": CLASSIFICATION_METRICS, "regression": REGRESSION_ME
 DEFAULT_PRIMARY_METRIC = {
     "classification": "AUC_weighted",
     "regression": "normalized_root_mean_squared_error",
-}
-GREATER_IS_BETTER: dict[str, bool] = {
-    "accuracy": True,
-    "AUC_weighted": True,
-    "AUC_macro": True,
-    "average_precision_score_weighted": True,
-    "balanced_accuracy": True,
-    "f1_score_weighted": True,
-    "log_loss": False,
-    "norm_macro_recall": True,
-    "precision_score_weighted": True,
-    "recall_score_weighted": True,
-    "matthews_correlation": True,
-    "r2_score": True,
-    "spearman_correlation": True,
-    "root_mean_squared_error": False,
-    "normalized_root_mean_squared_error": False,
-    "mean_absolute_error": False,
-    "normalized_mean_absolute_error": False,
-    "median_absolute_error": False,
-    "explained_variance": True,
 }
 
 

@@ -64,6 +64,20 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX runs_by_status ON runs (status)",
         "CREATE INDEX experiments_by_created ON experiments (created_at)",
     ),
+    # A page of runs best-first (list_runs ordered by primary_metric_value, NULLs last)
+    # read from an index instead of sorting every run of the experiment: 100 ms -> 0.2 ms
+    # at 100,000 runs (benchmarks/api_runs_listing.py). One index per direction, with and
+    # without the status filter, each matching list_runs' ORDER BY term for term.
+    2: (
+        "CREATE INDEX runs_by_primary_metric_asc ON runs (experiment_id, kind,"
+        " primary_metric_value IS NULL, primary_metric_value, iteration)",
+        "CREATE INDEX runs_by_primary_metric_desc ON runs (experiment_id, kind,"
+        " primary_metric_value IS NULL, primary_metric_value DESC, iteration)",
+        "CREATE INDEX runs_by_status_and_primary_metric_asc ON runs (experiment_id, kind, status,"
+        " primary_metric_value IS NULL, primary_metric_value, iteration)",
+        "CREATE INDEX runs_by_status_and_primary_metric_desc ON runs (experiment_id, kind, status,"
+        " primary_metric_value IS NULL, primary_metric_value DESC, iteration)",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -1,0 +1,120 @@
+"""JSON shapes of the API's replies, built from store records.
+
+Only fields meant for the browser are copied: run and parent properties can hold the
+path of the training data file, so they are picked field by field, never passed whole, and
+a failed trial's error text has any file path in it replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..codegen.generate import SCRIPT
+from ..metric_directions import GREATER_IS_BETTER
+from ..store import OUTPUTS_DIR, Experiment, Run, RunStore
+from ..stored_code import GENERATED_CODE_DIR
+from .errors import redact_paths
+
+_ERROR_CHARS = 2000
+# Child run properties the API shows (the rest is bookkeeping: worker, compute, ...).
+_RUN_PROPERTIES = ("hyperparameters", "scaler", "trial")
+
+
+def primary_metric(name: str, value: float | None) -> dict[str, Any]:
+    """``{"name", "value", "greater_is_better"}`` (direction None for an unknown metric)."""
+    return {"name": name, "value": value, "greater_is_better": GREATER_IS_BETTER.get(name)}
+
+
+def experiment_summary(store: RunStore, experiment: Experiment) -> dict[str, Any]:
+    """One row of ``GET experiments``: the experiment, its timing and its best run so far."""
+    parent = store.get_run(experiment.parent_run_id).to_dict()
+    best = _best_run(store, experiment)
+    return {
+        "id": experiment.id,
+        "name": experiment.name,
+        "task": experiment.task,
+        "label": experiment.label,
+        "status": experiment.status,
+        "started_at": parent["started_at"] or parent["created_at"],
+        "ended_at": parent["ended_at"],
+        "num_runs": experiment.num_runs,
+        "primary_metric": experiment.primary_metric,
+        "best_run": None
+        if best is None
+        else {
+            "id": best.id,
+            "algorithm": best.algorithm,
+            "primary_metric": primary_metric(best.primary_metric, best.primary_metric_value),
+        },
+    }
+
+
+def _best_run(store: RunStore, experiment: Experiment) -> Run | None:
+    """The recorded best run of a finished experiment, else the current leader."""
+    if experiment.best_run_id is not None:
+        return store.get_run(experiment.best_run_id)
+    greater = GREATER_IS_BETTER.get(experiment.primary_metric)
+    if greater is None:
+        return None
+    leaders = store.list_runs(
+        experiment.id,
+        status="completed",
+        order_by="primary_metric_value",
+        descending=greater,
+        limit=1,
+    )
+    return leaders[0] if leaders else None
+
+
+def has_stored_code(store: RunStore, run_id: str) -> bool:
+    """Whether the run's generated ``script.py`` is in the store.
+
+    The layout of ``stored_code.stored_code_dir``, composed without its side effect
+    (it creates the run's folder), so listing runs never writes.
+    """
+    return (store.runs_dir / run_id / OUTPUTS_DIR / GENERATED_CODE_DIR / SCRIPT).is_file()
+
+
+def run_summary(store: RunStore, run: Run) -> dict[str, Any]:
+    """One item of ``GET experiments/{id}/runs``."""
+    record = run.to_dict()
+    return {
+        "id": run.id,
+        "iteration": run.iteration,
+        "algorithm": run.algorithm,
+        "status": run.status,
+        "primary_metric": primary_metric(run.primary_metric, run.primary_metric_value),
+        "metrics": record["metrics"],
+        "fit_time": run.fit_time,
+        "score_time": run.score_time,
+        "created_at": record["created_at"],
+        "started_at": record["started_at"],
+        "ended_at": record["ended_at"],
+        "has_code": run.kind == "child" and has_stored_code(store, run.id),
+        "error": None if run.error is None else redact_paths(run.error[:_ERROR_CHARS]),
+    }
+
+
+def run_detail(store: RunStore, run: Run) -> dict[str, Any]:
+    """``GET runs/{id}``: the summary plus spec, hyperparameters and featurization."""
+    parent = run if run.parent_id is None else store.get_run(run.parent_id)
+    props = parent.properties
+    return {
+        **run_summary(store, run),
+        "kind": run.kind,
+        "experiment_id": run.experiment_id,
+        "parent_id": run.parent_id,
+        "spec": run.spec,
+        "properties": {
+            key: run.properties[key] for key in _RUN_PROPERTIES if key in run.properties
+        },
+        "versions": dict(run.versions),
+        "featurization": {
+            "columns": props.get("featurization"),
+            "descriptions": props.get("featurization_descriptions"),
+            "validation": props.get("validation_description"),
+        },
+    }
+
+
+__all__ = ["experiment_summary", "has_stored_code", "primary_metric", "run_detail", "run_summary"]
