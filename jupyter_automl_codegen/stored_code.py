@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .codegen import CodegenContext, generate_code, render_files
 from .codegen.generate import SCRIPT
-from .store import RunStore, StoreStateError
+from .store import OUTPUTS_DIR, RunStore, StoreStateError, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
 
@@ -34,8 +34,8 @@ def run_context(store: RunStore, run_id: str) -> CodegenContext:
 
 
 def stored_code_dir(store: RunStore, run_id: str) -> Path:
-    """Where a run's generated code lives inside the store."""
-    return store.run_dir(run_id) / "outputs" / GENERATED_CODE_DIR
+    """Where a run's generated code lives inside the store (nothing is created or queried)."""
+    return store.runs_dir / validate_run_id(run_id) / OUTPUTS_DIR / GENERATED_CODE_DIR
 
 
 def generate_run_code(store: RunStore, run_id: str, out_dir: str | Path | None = None) -> dict:

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..codegen.generate import SCRIPT
 from ..metric_directions import GREATER_IS_BETTER
-from ..store import OUTPUTS_DIR, Experiment, Run, RunStore
-from ..stored_code import GENERATED_CODE_DIR
+from ..store import Experiment, Run, RunStore
+from ..stored_code import stored_code_dir
 from .errors import redact_paths
 
 _ERROR_CHARS = 2000
@@ -67,12 +67,8 @@ def _best_run(store: RunStore, experiment: Experiment) -> Run | None:
 
 
 def has_stored_code(store: RunStore, run_id: str) -> bool:
-    """Whether the run's generated ``script.py`` is in the store.
-
-    The layout of ``stored_code.stored_code_dir``, composed without its side effect
-    (it creates the run's folder), so listing runs never writes.
-    """
-    return (store.runs_dir / run_id / OUTPUTS_DIR / GENERATED_CODE_DIR / SCRIPT).is_file()
+    """Whether the run's generated ``script.py`` is in the store (listing never writes)."""
+    return (stored_code_dir(store, run_id) / SCRIPT).is_file()
 
 
 def run_summary(store: RunStore, run: Run) -> dict[str, Any]:
