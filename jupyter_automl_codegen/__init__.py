@@ -36,6 +36,11 @@ def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "jupyter_automl_codegen", "app": AutoMLCodegenApp}]
 
 
+def _jupyter_labextension_paths() -> list[dict]:
+    """Where JupyterLab finds the prebuilt sidebar (``jupyter labextension develop`` reads it)."""
+    return [{"src": "labextension", "dest": "jupyter-automl-codegen"}]
+
+
 def __getattr__(name: str):
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

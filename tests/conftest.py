@@ -6,6 +6,12 @@ import pytest
 
 from jupyter_automl_codegen import AutoMLConfig, RunStore, load_dataset, submit
 
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's event loop must not meet pytest-jupyter's."""
+    items.sort(key=lambda item: "browser" in item.path.parts)
+
+
 # Rows kept out of training, so fidelity tests compare predictions on unseen rows.
 HOLDOUT_EVERY = 5
 

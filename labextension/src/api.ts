@@ -1,0 +1,175 @@
+/**
+ * Typed client of the server extension's REST API (`<base_url>automl-codegen/api/`).
+ *
+ * Every call goes through `ServerConnection.makeRequest`, so the token, the XSRF cookie and
+ * the base URL are handled the way the rest of JupyterLab handles them.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+export const API_PREFIX = 'automl-codegen/api';
+
+/** The files a run's code folder holds, in the order the row menu offers them. */
+export const CODE_FILES = [
+  'training_code.ipynb',
+  'script.py',
+  'script_run_notebook.ipynb'
+] as const;
+export type CodeFile = (typeof CODE_FILES)[number];
+
+export type RunStatus =
+  'queued' | 'running' | 'completed' | 'failed' | 'canceled';
+
+export interface IMetric {
+  name: string;
+  value: number | null;
+  greater_is_better: boolean | null;
+}
+
+export interface IExperiment {
+  id: string;
+  name: string;
+  task: string;
+  label: string;
+  status: RunStatus;
+  started_at: string | null;
+  ended_at: string | null;
+  num_runs: number;
+  primary_metric: string;
+  best_run: { id: string; algorithm: string; primary_metric: IMetric } | null;
+}
+
+export interface IRun {
+  id: string;
+  iteration: number | null;
+  algorithm: string | null;
+  status: RunStatus;
+  primary_metric: IMetric;
+  metrics: Record<string, number | null>;
+  fit_time: number | null;
+  score_time: number | null;
+  created_at: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  has_code: boolean;
+  error: string | null;
+}
+
+export interface IRunPage {
+  total: number;
+  limit: number;
+  offset: number;
+  sort: string;
+  order: 'asc' | 'desc';
+  items: IRun[];
+}
+
+export interface IRunQuery {
+  sort?: string;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface ICodegenReply {
+  run_id: string;
+  folder: string;
+  files: string[];
+  written: boolean;
+}
+
+/** An error reply of the API, or a server without the extension. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly reason: string
+  ) {
+    super(message);
+  }
+
+  /** True when the server answered but does not serve this API at all. */
+  get extensionMissing(): boolean {
+    return this.reason === 'extension_missing';
+  }
+}
+
+export class AutoMLApi {
+  constructor(
+    private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  listExperiments(): Promise<{ items: IExperiment[] }> {
+    return this.request('experiments');
+  }
+
+  listRuns(experimentId: string, query: IRunQuery): Promise<IRunPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) {
+        params.set(key, String(value));
+      }
+    }
+    return this.request(
+      `experiments/${encodeURIComponent(experimentId)}/runs?${params}`
+    );
+  }
+
+  /** Writes the run's code folder into the shared folder (kept when it is already there). */
+  generateCode(runId: string): Promise<ICodegenReply> {
+    return this.request(`runs/${encodeURIComponent(runId)}/codegen`, {
+      method: 'POST',
+      body: '{}'
+    });
+  }
+
+  private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const url = URLExt.join(this.settings.baseUrl, API_PREFIX, path);
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, this.settings);
+    } catch (error) {
+      throw new ApiError(
+        `The Jupyter server cannot be reached: ${String(error)}`,
+        0,
+        'network'
+      );
+    }
+    const text = await response.text();
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) {
+      return body as T;
+    }
+    if (isApiErrorBody(body)) {
+      throw new ApiError(body.message, response.status, body.reason);
+    }
+    if (response.status === 404) {
+      throw new ApiError(
+        'The server extension jupyter_automl_codegen is not enabled on this Jupyter server.',
+        404,
+        'extension_missing'
+      );
+    }
+    throw new ApiError(
+      `The server answered ${response.status} ${response.statusText}.`,
+      response.status,
+      'http_error'
+    );
+  }
+}
+
+function isApiErrorBody(
+  body: unknown
+): body is { message: string; reason: string } {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string' &&
+    typeof (body as { reason?: unknown }).reason === 'string'
+  );
+}

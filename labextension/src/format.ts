@@ -1,0 +1,76 @@
+/** How numbers, durations and times read in the sidebar. */
+
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return '–';
+  }
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) {
+    return value.toExponential(3);
+  }
+  return value.toFixed(4);
+}
+
+export function formatSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) {
+    return '–';
+  }
+  if (seconds < 1) {
+    return `${Math.round(seconds * 1000)} ms`;
+  }
+  if (seconds < 120) {
+    return `${seconds.toFixed(1)} s`;
+  }
+  return `${Math.round(seconds / 60)} min`;
+}
+
+/** "3 min ago" style for recent times, the local date beyond a week. */
+export function formatStarted(iso: string | null, now = Date.now()): string {
+  if (!iso) {
+    return '–';
+  }
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) {
+    return iso;
+  }
+  const seconds = Math.max(0, (now - time) / 1000);
+  if (seconds < 60) {
+    return 'just now';
+  }
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)} min ago`;
+  }
+  if (seconds < 86400) {
+    return `${Math.floor(seconds / 3600)} h ago`;
+  }
+  if (seconds < 7 * 86400) {
+    return `${Math.floor(seconds / 86400)} d ago`;
+  }
+  return new Date(time).toLocaleDateString();
+}
+
+/** `metrics.AUC_weighted` → `AUC weighted`; the API's keys stay as they are. */
+export function metricLabel(name: string): string {
+  return name.replace(/_/g, ' ');
+}
+
+/** Short names for the leaderboard's narrow column; the full name stays in its tooltip. */
+const SHORT_METRIC_NAMES: Record<string, string> = {
+  normalized_root_mean_squared_error: 'NRMSE',
+  root_mean_squared_error: 'RMSE',
+  normalized_mean_absolute_error: 'NMAE',
+  mean_absolute_error: 'MAE',
+  normalized_median_absolute_error: 'NMedAE',
+  median_absolute_error: 'MedAE',
+  r2_score: 'R²',
+  spearman_correlation: 'Spearman',
+  average_precision_score_weighted: 'AP weighted',
+  precision_score_weighted: 'precision w.',
+  recall_score_weighted: 'recall w.',
+  f1_score_weighted: 'F1 weighted',
+  norm_macro_recall: 'norm. macro recall'
+};
+
+export function shortMetricLabel(name: string): string {
+  return SHORT_METRIC_NAMES[name] ?? metricLabel(name);
+}
