@@ -1,19 +1,29 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The sidebar's sources: a change rebuilds the labextension on the next install.
+LABEXTENSION_SOURCES := package.json yarn.lock tsconfig.json $(shell find labextension -type f)
+DEMO_ROOT ?= demo
+# JupyterLab refuses to run as root without this flag.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install demo test lint clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# pip builds the labextension (jlpm install + build:prod through hatch-jupyter-builder) and
+# installs it beside the server extension.
+$(STAMP): pyproject.toml $(LABEXTENSION_SOURCES)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Trains the demo experiment, then opens JupyterLab with it in the "AutoML models" sidebar.
 demo: install
 	$(VENV)/bin/automl-codegen demo
+	mkdir -p $(DEMO_ROOT)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(DEMO_ROOT) $(ALLOW_ROOT)
 
 test: install
 	$(PY) -m pytest
@@ -21,6 +31,8 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check jupyter_automl_codegen tests benchmarks
 	$(VENV)/bin/ruff format --check jupyter_automl_codegen tests benchmarks
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm lint:check
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm tsc --noEmit
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info node_modules lib jupyter_automl_codegen/labextension
