@@ -87,7 +87,7 @@ class CodegenMagics(Magics):
             print(f"{error_line(error)} (see %codegen --help)", file=sys.stderr)
             return
         if args.help:
-            print(self.codegen.__doc__)
+            print(self.codegen.__doc__.removeprefix("::").strip("\n"))
             return
         try:
             self._dispatch(args)
