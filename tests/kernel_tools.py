@@ -9,8 +9,8 @@ from IPython.utils.capture import capture_output
 from jupyter_automl_codegen.kernel import OPEN_MIME_TYPE
 
 
-@pytest.fixture
-def shell(monkeypatch):
+@pytest.fixture(name="shell")
+def shell_fixture(monkeypatch):
     """The IPython shell, ``%codegen`` loaded, ``set_next_input`` recorded in ``next_inputs``."""
     ip = InteractiveShell.instance()
     if "codegen" not in ip.magics_manager.magics["line"]:
@@ -33,4 +33,6 @@ def run_magic(ip, line: str):
 
 def open_paths(captured) -> list[str]:
     """The notebook paths of the open bundles displayed."""
-    return [out.data[OPEN_MIME_TYPE]["path"] for out in captured.outputs if OPEN_MIME_TYPE in out.data]
+    return [
+        out.data[OPEN_MIME_TYPE]["path"] for out in captured.outputs if OPEN_MIME_TYPE in out.data
+    ]

@@ -12,7 +12,7 @@ from jupyter_automl_codegen.codegen import GENERATED_FILES
 from jupyter_automl_codegen.kernel import OPEN_MIME_TYPE, ModelBrowser
 from jupyter_automl_codegen.stored_code import stored_code_dir
 
-from .kernel_tools import open_paths, run_magic, shell  # noqa: F401 (fixture)
+from .kernel_tools import open_paths, run_magic, shell_fixture  # noqa: F401 (fixture "shell")
 
 UNKNOWN_RUN = "AutoML_" + "0" * 32 + "_1"
 PREFIX = "automl-codegen: error: "
@@ -51,7 +51,16 @@ def test_load_ext_registers_the_magic_and_help_documents_every_form(shell):
 def test_list_prints_the_experiments_then_a_leaderboard(shell, store_arg, trained_store):
     captured = run_magic(shell, f"list {store_arg}")
     lines = captured.stdout.splitlines()
-    assert lines[0].split() == ["experiment", "name", "task", "status", "runs", "best", "run", "metric"]
+    assert lines[0].split() == [
+        "experiment",
+        "name",
+        "task",
+        "status",
+        "runs",
+        "best",
+        "run",
+        "metric",
+    ]
     names = [line.split()[1] for line in lines[1:]]
     assert names == ["cars", "penguins"]  # newest first
     experiment, best = _best(trained_store, "classification")
@@ -124,7 +133,9 @@ def test_bare_magic_shows_the_panel_of_the_latest_experiment(shell, store_arg, t
     panel = shell.magics_manager.registry["CodegenMagics"].panel
     assert isinstance(panel, ModelBrowser)
     assert panel.experiment_id == trained_store["regression"].experiment_id
-    assert [out for out in captured.outputs if "application/vnd.jupyter.widget-view+json" in out.data]
+    assert [
+        out for out in captured.outputs if "application/vnd.jupyter.widget-view+json" in out.data
+    ]
     panel.close()
 
 
@@ -163,3 +174,9 @@ def test_an_empty_default_store_is_one_friendly_line(shell, tmp_path, monkeypatc
         captured = run_magic(shell, line)
         assert "no experiment in the run store" in _one_error_line(captured)
         assert str(tmp_path / "empty store") in captured.stderr
+
+
+def test_a_quoted_store_folder_with_a_space(shell, tmp_path):
+    captured = run_magic(shell, f"list --store '{tmp_path / 'my store'}'")
+    assert str(tmp_path / "my store") + " yet" in _one_error_line(captured)
+    assert (tmp_path / "my store").is_dir()

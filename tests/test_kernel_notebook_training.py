@@ -11,7 +11,7 @@ import jupyter_automl_codegen
 from jupyter_automl_codegen import ModelBrowser
 from jupyter_automl_codegen.kernel import browser, notebook_training
 
-from .kernel_tools import shell  # noqa: F401 (fixture)
+from .kernel_tools import shell_fixture  # noqa: F401 (fixture "shell")
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 

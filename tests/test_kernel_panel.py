@@ -17,7 +17,7 @@ from jupyter_automl_codegen.kernel.leaderboard import BEST_MARK
 from jupyter_automl_codegen.metric_directions import GREATER_IS_BETTER
 from jupyter_automl_codegen.stored_code import stored_code_dir
 
-from .kernel_tools import shell  # noqa: F401 (fixture)
+from .kernel_tools import shell_fixture  # noqa: F401 (fixture "shell")
 
 
 @pytest.fixture
@@ -56,7 +56,10 @@ def test_the_panel_and_its_parts_carry_stable_names(panel):
 def test_it_opens_on_the_latest_experiment_with_the_best_run_marked_and_selected(
     panel, trained_store
 ):
-    cars, penguins = _experiment(trained_store, "regression"), _experiment(trained_store, "classification")
+    cars, penguins = (
+        _experiment(trained_store, "regression"),
+        _experiment(trained_store, "classification"),
+    )
     assert [value for _, value in panel.experiment_dropdown.options] == [cars.id, penguins.id]
     assert panel.experiment_id == cars.id
     lines = _lines(panel)

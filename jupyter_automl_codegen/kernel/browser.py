@@ -234,7 +234,10 @@ class ModelBrowser(widgets.VBox):
     # -- actions -----------------------------------------------------------
 
     def select_run(self, run_id: str) -> None:
-        """Select ``run_id`` in the leaderboard (as a click on its line would)."""
+        """Select ``run_id`` (as a click on its line would), switching experiment if needed."""
+        experiment_id = self.store.get_run(run_id).experiment_id
+        if experiment_id != self.experiment_id:
+            self.experiment_dropdown.value = experiment_id
         self.runs_select.value = run_id
 
     def view_code(self, run_id: str | None = None):

@@ -86,6 +86,8 @@ class CodegenMagics(Magics):
         except UsageError as error:
             print(f"{error_line(error)} (see %codegen --help)", file=sys.stderr)
             return
+        for name in ("command", "target", "store", "shared_folder"):
+            setattr(args, name, _unquote(getattr(args, name)))
         if args.help:
             print(self.codegen.__doc__.removeprefix("::").strip("\n"))
             return
@@ -182,6 +184,13 @@ class CodegenMagics(Magics):
         if root not in self._stores:
             self._stores[root] = RunStore(root)
         return self._stores[root]
+
+
+def _unquote(value: str | None) -> str | None:
+    """``'a b'`` -> ``a b``: IPython splits magic lines keeping the quotes of a quoted word."""
+    if value is not None and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 def _empty_store(store: RunStore) -> str:
