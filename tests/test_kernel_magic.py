@@ -180,3 +180,16 @@ def test_a_quoted_store_folder_with_a_space(shell, tmp_path):
     captured = run_magic(shell, f"list --store '{tmp_path / 'my store'}'")
     assert str(tmp_path / "my store") + " yet" in _one_error_line(captured)
     assert (tmp_path / "my store").is_dir()
+
+
+def test_open_refuses_a_folder_that_links_out_of_the_shared_folder(
+    shell, store_arg, trained_store, tmp_path
+):
+    _, best = _best(trained_store, "classification")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / DEFAULT_SHARED_FOLDER).mkdir()
+    (tmp_path / DEFAULT_SHARED_FOLDER / "penguins").symlink_to(outside)
+    captured = run_magic(shell, f"open {best} {store_arg}")
+    assert "resolves outside the shared folder" in _one_error_line(captured)
+    assert list(outside.iterdir()) == [] and captured.outputs == []

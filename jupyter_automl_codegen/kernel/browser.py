@@ -65,7 +65,7 @@ class ModelBrowser(widgets.VBox):
         self.auto_refresh = auto_refresh
         self.leaderboard: Leaderboard | None = None
         self._lock = threading.RLock()
-        self._updating = False
+        self._thread_state = threading.local()  # per thread: a refresh is updating options
         self._poller = Poller(poll_interval, self._poll_tick)
 
         self.experiment_dropdown = _named(
@@ -310,7 +310,11 @@ class ModelBrowser(widgets.VBox):
         )
 
     def _quiet(self):
-        return _Quiet(self)
+        return _Quiet(self._thread_state)
+
+    @property
+    def _updating(self) -> bool:
+        return getattr(self._thread_state, "updating", False)
 
     def _on_experiment(self, change) -> None:
         if not self._updating:
@@ -327,16 +331,21 @@ class ModelBrowser(widgets.VBox):
 
 
 class _Quiet:
-    """Programmatic changes of option lists without re-entering the change observers."""
+    """Programmatic changes of option lists without re-entering the change observers.
 
-    def __init__(self, browser: ModelBrowser):
-        self.browser = browser
+    The flag is per thread: a click handled while the background refresh updates the
+    lists still reaches its observer (which then waits for the refresh's lock).
+    """
+
+    def __init__(self, state: threading.local):
+        self.state = state
 
     def __enter__(self):
-        self.previous, self.browser._updating = self.browser._updating, True
+        self.previous = getattr(self.state, "updating", False)
+        self.state.updating = True
 
     def __exit__(self, *exc_info):
-        self.browser._updating = self.previous
+        self.state.updating = self.previous
 
 
 def _named(widget, name: str):
