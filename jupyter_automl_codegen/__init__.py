@@ -20,10 +20,12 @@ _EXPORTS = {
     "ChildRun": ".automl",
     "ConfigError": ".errors",
     "DataError": ".errors",
+    "ModelBrowser": ".kernel",
     "RunStore": ".store",
     "generate_training_code": ".training_code",
     "load_dataset": ".datasets",
-    "submit": ".automl",
+    "load_ipython_extension": ".kernel",
+    "submit": ".kernel.notebook_training",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
 from .datasets import DATASET_NAMES
 from .errors import UserInputError
+from .listing import experiments_table, leaderboard_table
 from .store import RunStore, StoreError
 
 PROG = "automl-codegen"
@@ -121,10 +121,11 @@ def _train(args) -> int:
     )
     config.validate()  # before the store is opened: bad flags change nothing
     data = read_table(args.data)
+    store = _open_store(args)
     run = submit(
         config,
         data,
-        store=_open_store(args),
+        store=store,
         experiment_name=args.experiment or Path(args.data).stem,
         show_progress=not args.json,
     )
@@ -132,7 +133,7 @@ def _train(args) -> int:
         _print_json(_train_summary(run))
     else:
         print(f"experiment {run.experiment_id}  parent run {run.id}  status {run.status}")
-        _print_leaderboard(run)
+        print(leaderboard_table(store, run.experiment_id))
     return 0
 
 
@@ -150,9 +151,10 @@ def _demo(args) -> int:
         f"Training on the bundled {dataset.name!r} data ({len(dataset.frame)} rows, "
         f"label {dataset.label!r}, {dataset.task}) for {args.timeout:.0f} s ..."
     )
-    run = submit(config, dataset.frame, store=_open_store(args), experiment_name=dataset.name)
+    store = _open_store(args)
+    run = submit(config, dataset.frame, store=store, experiment_name=dataset.name)
     print(f"experiment {run.experiment_id}  parent run {run.id}  status {run.status}")
-    _print_leaderboard(run)
+    print(leaderboard_table(store, run.experiment_id))
     return 0
 
 
@@ -161,25 +163,18 @@ def _experiments(args) -> int:
     if args.json:
         _print_json([e.to_dict() for e in experiments])
         return 0
-    rows = [
-        (e.id, e.name, e.task, e.status, str(e.num_runs), e.best_run_id or "-", e.primary_metric)
-        for e in experiments
-    ]
-    _print_table(("experiment", "name", "task", "status", "runs", "best run", "metric"), rows)
+    print(experiments_table(experiments))
     return 0
 
 
 def _runs(args) -> int:
-    from .automl import AutoMLRun
-
     store = _open_store(args)
     experiment = store.get_experiment(args.experiment_id)
-    run = AutoMLRun(store, experiment.parent_run_id)
     if args.json:
         runs = store.list_runs(experiment.id)
         _print_json([r.to_dict() for r in runs])
         return 0
-    _print_leaderboard(run)
+    print(leaderboard_table(store, experiment.id))
     return 0
 
 
@@ -254,51 +249,6 @@ def _train_summary(run) -> dict:
             for child in run.get_children()
         ],
     }
-
-
-def _print_leaderboard(run) -> None:
-    from .automl.metrics import GREATER_IS_BETTER
-
-    metric = run.primary_metric
-    children = run.get_children()
-    sign = -1 if GREATER_IS_BETTER[metric] else 1
-
-    def order(child):
-        value = child.get_metrics().get(metric)
-        return (child.status != "completed", math.inf if value is None else sign * value)
-
-    rows = []
-    for rank, child in enumerate(sorted(children, key=order), start=1):
-        value = child.get_metrics().get(metric)
-        rows.append(
-            (
-                str(rank),
-                child.id,
-                _algorithm_label(child),
-                child.status,
-                "-" if value is None else f"{value:.4f}",
-                "-" if child.fit_time is None else f"{child.fit_time:.2f}",
-            )
-        )
-    _print_table(("rank", "run", "algorithm", "status", metric, "fit s"), rows)
-    failed = [c for c in children if c.status == "failed"]
-    if failed:
-        print(f"{len(failed)} failed trial(s); first error: {failed[0].error}")
-
-
-def _algorithm_label(child) -> str:
-    scaler = child.properties.get("scaler")
-    return f"{scaler}, {child.algorithm}" if scaler else child.algorithm
-
-
-def _print_table(header: tuple, rows: list[tuple]) -> None:
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
-    for row in (header, *rows):
-        print(
-            "  ".join(
-                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
-            ).rstrip()
-        )
 
 
 def _print_json(data) -> None:

@@ -6,13 +6,16 @@ kernel all share it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from .codegen import CodegenContext, generate_code, render_files
+from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
 from .codegen.generate import SCRIPT
 from .store import OUTPUTS_DIR, RunStore, StoreStateError, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
+# Helper modules copied next to the script (``datetime_features.py``).
+_HELPER_MODULE = re.compile(r"[a-z][a-z0-9_]*\.py")
 
 
 def run_context(store: RunStore, run_id: str) -> CodegenContext:
@@ -50,3 +53,28 @@ def run_script_text(store: RunStore, run_id: str) -> str:
     if stored.is_file():
         return stored.read_text(encoding="utf-8")
     return render_files(run_context(store, run_id))[SCRIPT]
+
+
+def generated_files(store: RunStore, run_id: str) -> dict[str, str]:
+    """Every file of the run's generated folder, by name (stored copy reused when complete).
+
+    Runs trained with code generation off are rendered on demand (pure, but it runs ruff).
+    """
+    context = run_context(store, run_id)  # also refuses runs that have no code
+    stored = _stored_files(store, run_id)
+    return stored if stored is not None else render_files(context)
+
+
+def _stored_files(store: RunStore, run_id: str) -> dict[str, str] | None:
+    folder = stored_code_dir(store, run_id)
+    if not all((folder / name).is_file() for name in GENERATED_FILES):
+        return None
+    names = [*GENERATED_FILES]
+    names += sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name not in GENERATED_FILES
+        and _HELPER_MODULE.fullmatch(entry.name)
+        and entry.is_file()
+    )
+    return {name: (folder / name).read_text(encoding="utf-8") for name in names}

@@ -7,37 +7,11 @@ every target is resolved (symlinks followed) and checked to lie inside the share
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..code_folder import MAX_NAME_CHARS, SAFE_NAME_PATTERN, safe_folder_name
 from .errors import ApiError
-
-MAX_NAME_CHARS = 80
-SAFE_NAME_PATTERN = r"[A-Za-z0-9._ -]{1,80}"
-_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._ -]+")
-# Names Windows reserves for devices, with or without an extension.
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL"} | {
-    f"{p}{n}" for p in ("COM", "LPT") for n in "123456789"
-}
-
-
-def safe_folder_name(name: str, fallback: str) -> str:
-    """``name`` as a portable folder name, or ``fallback`` when nothing usable is left.
-
-    NFKC first (so fullwidth ``．．／`` becomes ``../`` and is then neutralised), every run
-    of characters outside ``[A-Za-z0-9._ -]`` becomes one ``_``, dots and spaces are stripped
-    from both ends (no hidden folders, no ``.``/``..``, nothing Windows trims), and the
-    result is cut to 80 characters.
-    """
-    text = _UNSAFE_RUN.sub("_", unicodedata.normalize("NFKC", str(name)))
-    text = text.strip(". ")[:MAX_NAME_CHARS].rstrip(". ")
-    if not text.strip("_-"):
-        return fallback
-    if text.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
-        text = "_" + text[: MAX_NAME_CHARS - 1]
-    return text
 
 
 def api_path(*parts: str) -> str:

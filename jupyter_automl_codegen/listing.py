@@ -1,0 +1,82 @@
+"""Plain-text tables of experiments and leaderboards: what the CLI and ``%codegen list`` print.
+
+Reads the store only (and the metric directions), so listing never imports the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .metric_directions import GREATER_IS_BETTER
+from .store import Experiment, Run, RunStore
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Columns left-aligned and separated by two spaces, one line per row, header first."""
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (header, *rows)
+    )
+
+
+def experiments_table(experiments: Sequence[Experiment]) -> str:
+    """One line per experiment: id, name, task, status, runs, best run and primary metric."""
+    rows = [
+        (e.id, e.name, e.task, e.status, str(e.num_runs), e.best_run_id or "-", e.primary_metric)
+        for e in experiments
+    ]
+    return format_table(
+        ("experiment", "name", "task", "status", "runs", "best run", "metric"), rows
+    )
+
+
+def algorithm_label(run: Run) -> str:
+    """The algorithm, preceded by the scaler when the pipeline has one."""
+    scaler = run.properties.get("scaler")
+    return f"{scaler}, {run.algorithm}" if scaler else str(run.algorithm)
+
+
+def ranked_runs(runs: Sequence[Run], metric: str) -> list[Run]:
+    """Completed runs best first on ``metric`` (ties keep trial order), then the others."""
+    sign = -1 if GREATER_IS_BETTER.get(metric, True) else 1
+
+    def order(run: Run):
+        value = run.metrics.get(metric)
+        return (run.status != "completed", math.inf if value is None else sign * value)
+
+    return sorted(runs, key=order)
+
+
+def leaderboard_table(store: RunStore, experiment_id: str) -> str:
+    """The experiment's child runs ranked by its primary metric, and the first failure."""
+    metric = store.get_experiment(experiment_id).primary_metric
+    runs = store.list_runs(experiment_id)
+    rows = []
+    for rank, run in enumerate(ranked_runs(runs, metric), start=1):
+        value = run.metrics.get(metric)
+        rows.append(
+            (
+                str(rank),
+                run.id,
+                algorithm_label(run),
+                run.status,
+                "-" if value is None else f"{value:.4f}",
+                "-" if run.fit_time is None else f"{run.fit_time:.2f}",
+            )
+        )
+    lines = [format_table(("rank", "run", "algorithm", "status", metric, "fit s"), rows)]
+    failed = [run for run in runs if run.status == "failed"]
+    if failed:
+        lines.append(f"{len(failed)} failed trial(s); first error: {failed[0].error}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "algorithm_label",
+    "experiments_table",
+    "format_table",
+    "leaderboard_table",
+    "ranked_runs",
+]
