@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from jupyter_client.manager import start_new_kernel
@@ -55,7 +56,8 @@ def test_magic_and_panel_in_a_kernel(kernel, trained_store, tmp_path):
     _, messages = run(kernel, f"%codegen open {best} {where}")
     [bundle] = displays(messages)
     path = f"automl_generated_code/penguins/{best}/training_code.ipynb"
-    assert bundle[OPEN_MIME_TYPE] == {"path": path}
+    assert bundle[OPEN_MIME_TYPE]["path"] == path
+    assert abs(bundle[OPEN_MIME_TYPE]["created"] - time.time()) < 600
     assert (tmp_path / path).is_file()
 
     _, messages = run(kernel, f"%codegen {where}")

@@ -125,7 +125,8 @@ def test_view_generated_code_writes_the_folder_and_displays_the_open_bundle(
     [output] = panel.output.outputs
     assert output["output_type"] == "display_data"
     bundle = output["data"]
-    assert bundle[OPEN_MIME_TYPE] == {"path": expected}
+    assert bundle[OPEN_MIME_TYPE]["path"] == expected
+    assert abs(bundle[OPEN_MIME_TYPE]["created"] - time.time()) < 600
     assert bundle["text/html"] == f'<a href="{expected}">{expected}</a>'
     assert expected in bundle["text/plain"]
     folder = tmp_path / DEFAULT_SHARED_FOLDER / "penguins" / run_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,12 +31,14 @@ def open_bundle(
     """The MIME bundle that asks the frontend to open ``notebook``.
 
     ``path`` is relative to the kernel's working directory, which JupyterLab sets to the
-    notebook's folder; the renderer resolves it as it resolves relative links.
+    notebook's folder; the renderer resolves it as it resolves relative links. ``created``
+    (seconds since the epoch) lets the renderer open a tab for a new output only, not each
+    time a saved notebook is reopened.
     """
     path = relative_path(notebook, cwd)
     href = html.escape(quote(path), quote=True)
     return {
-        OPEN_MIME_TYPE: {"path": path},
+        OPEN_MIME_TYPE: {"path": path, "created": round(time.time(), 3)},
         "text/html": f'<a href="{href}">{html.escape(path)}</a>',
         "text/plain": f"training code notebook: {path}",
     }

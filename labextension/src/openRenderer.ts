@@ -26,7 +26,7 @@ export function openRendererFactory(
     safe: false,
     mimeTypes: [OPEN_MIME_TYPE],
     defaultRank: 0,
-    createRenderer: () => new OpenFileRenderer(commands)
+    createRenderer: options => new OpenFileRenderer(commands, options.resolver)
   };
 }
 
@@ -36,7 +36,10 @@ interface IOpenRequest {
 }
 
 class OpenFileRenderer extends Widget implements IRenderMime.IRenderer {
-  constructor(private readonly commands: CommandRegistry) {
+  constructor(
+    private readonly commands: CommandRegistry,
+    private readonly resolver: IRenderMime.IResolver | null | undefined
+  ) {
     super();
     this.addClass('jp-AutoMLCodegen-open');
   }
@@ -48,17 +51,20 @@ class OpenFileRenderer extends Widget implements IRenderMime.IRenderer {
       this.node.textContent = `Cannot open: ${OPEN_MIME_TYPE} needs {"path": "<file>"}.`;
       return;
     }
-    const open = () =>
-      this.commands.execute(CommandIDs.openCode, { path: request.path });
+    // Relative to the kernel's folder, which is the notebook's: resolve it as a link.
+    const path = this.resolver
+      ? decodeURI(await this.resolver.resolveUrl(encodeURI(request.path)))
+      : request.path;
+    const open = () => this.commands.execute(CommandIDs.openCode, { path });
     const link = document.createElement('a');
     link.href = '#';
-    link.textContent = request.path;
+    link.textContent = path;
     link.onclick = event => {
       event.preventDefault();
       void open();
     };
     this.node.append('Opened ', link, ' in a new tab.');
-    const key = `${request.path}@${request.created ?? ''}`;
+    const key = `${path}@${request.created ?? ''}`;
     const fresh =
       request.created === undefined ||
       Date.now() / 1000 - request.created < FRESH_SECONDS;

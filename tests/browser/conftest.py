@@ -51,12 +51,12 @@ def page(chromium, lab):
 
 @pytest.fixture
 def screenshot():
-    """``screenshot(page, name)`` saves ``<name>.png`` for people to look at."""
+    """``screenshot(page_or_locator, name)`` saves ``<name>.png`` for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def save(page, name: str, **options) -> Path:
+    def save(target, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), **options)
+        target.screenshot(path=str(path))
         return path
 
     return save

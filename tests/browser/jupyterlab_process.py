@@ -113,7 +113,13 @@ def jupyterlab(
     ]
     if not server_extension:
         command.append("--ServerApp.jpserver_extensions=jupyter_automl_codegen=False")
-    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    # Kernels inherit the store too, so `%codegen` in a notebook sees what the sidebar sees.
+    env = {
+        **os.environ,
+        "AUTOML_CODEGEN_STORE": str(store),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
     log = base / "jupyterlab.log"
     with log.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -147,9 +153,7 @@ def launch_chromium(playwright):
     """Debian's Chromium, headless; Playwright's own browser downloads fail here."""
     if not shutil.which(CHROMIUM):
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium")
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
 def open_lab(page, lab: JupyterLab) -> None:

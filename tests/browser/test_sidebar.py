@@ -172,7 +172,9 @@ def test_palette_commands_open_the_best_models_code(page, lab):
     page.keyboard.press("Control+Shift+C")
     palette = page.locator(".jp-ModalCommandPalette input")
     palette.fill("AutoML: Refresh models")
-    expect(page.locator(".lm-CommandPalette-item", has_text="AutoML: Refresh models")).to_be_visible()
+    expect(
+        page.locator(".lm-CommandPalette-item", has_text="AutoML: Refresh models")
+    ).to_be_visible()
     palette.fill("AutoML: View generated code of the best model")
     page.locator(
         ".lm-CommandPalette-item", has_text="AutoML: View generated code of the best model"
