@@ -119,9 +119,10 @@ class ModelBrowser(widgets.VBox):
                 self.status_html,
                 self.header_html,
                 self.runs_select,
-                self.details_html,
+                # The actions sit right under the list: the details below can be long.
                 widgets.HBox([self.view_code_button, self.insert_code_button]),
                 self.output,
+                self.details_html,
             ],
             **kwargs,
         )

@@ -34,7 +34,7 @@ def test_codegen_magic_panel_opens_the_generated_notebook(page, lab, screenshot)
     newest = lab.api("experiments")["items"][0]
     best = newest["best_run"]["id"]
     expect(panel.locator(".automl-codegen-details")).to_contain_text(best)
-    screenshot(panel, "notebook-panel")
+    screenshot(page, "notebook-panel")
 
     panel.locator(".automl-codegen-view-code").click()
     path = wait_for_current_document(page, "training_code.ipynb")
