@@ -5,7 +5,7 @@
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, AutoMLApi, IExperiment, IRunPage, IRunQuery } from './api';
+import { ApiError, AutoMLApi, IExperiment, IRunPage } from './api';
 
 /** While nothing runs, polling slows to this multiple of the interval from the settings. */
 const IDLE_FACTOR = 10;
@@ -79,18 +79,30 @@ export class SidebarModel {
 
   /** Loads the experiments and the chosen experiment's runs now. */
   async refresh(): Promise<void> {
+    // Polls, clicks and commands can overlap: only the latest request's answer is shown.
+    const ticket = ++this._ticket;
     try {
       const { items } = await this.api.listExperiments();
-      this._experiments = items;
-      if (!items.some(e => e.id === this._selectedId)) {
-        this._selectedId = items.length ? items[0].id : null;
-        this._query.offset = 0;
-      }
-      this._runs = this._selectedId
-        ? await this.api.listRuns(this._selectedId, this.runQuery())
+      const selectedId = items.some(e => e.id === this._selectedId)
+        ? this._selectedId
+        : (items[0]?.id ?? null);
+      const query =
+        selectedId === this._selectedId ? this._query : DEFAULT_QUERY;
+      const runs = selectedId
+        ? await this.api.listRuns(selectedId, { ...query, limit: PAGE_SIZE })
         : null;
+      if (ticket !== this._ticket) {
+        return;
+      }
+      this._experiments = items;
+      this._selectedId = selectedId;
+      this._query = { ...query };
+      this._runs = runs;
       this._error = null;
     } catch (error) {
+      if (ticket !== this._ticket) {
+        return;
+      }
       this._error =
         error instanceof ApiError
           ? error
@@ -147,10 +159,6 @@ export class SidebarModel {
     Signal.clearData(this);
   }
 
-  private runQuery(): IRunQuery {
-    return { ...this._query, limit: PAGE_SIZE };
-  }
-
   private frequency(): IPoll.Frequency {
     const interval = this.anyRunning
       ? this._intervalMs
@@ -168,6 +176,7 @@ export class SidebarModel {
   private _visible = false;
   private _intervalMs: number;
   private _pending = new Set<string>();
+  private _ticket = 0;
   private _poll: Poll;
 }
 
