@@ -89,7 +89,8 @@ def test_models_predict_original_labels_and_rebuild_from_their_spec(trained_stor
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     # the spec alone rebuilds the same model: nothing needs unpickling to know the pipeline
     rebuilt = from_spec(best.spec)
-    labelled = penguins[penguins["species"].notna()]
+    train, _ = _split(penguins)  # the rows the experiment trained on
+    labelled = train[train["species"].notna()].reset_index(drop=True)
     codes = pd.Categorical(labelled["species"], categories=["Adelie", "Chinstrap", "Gentoo"]).codes
     rebuilt.fit(labelled.drop(columns=["species"]), codes)
     np.testing.assert_array_equal(rebuilt.predict(features), best.get_model().predict(features))

@@ -211,7 +211,7 @@ def plan_voting(
     if len(members) < 2:
         raise EnsembleSkipped("greedy selection found no blend better than the best single trial")
     estimate = voting_seconds([c for c, _ in members])
-    _check_time(estimate, seconds_left)
+    check_time(estimate, seconds_left)
     estimators = [(c.name, from_spec(c.spec)) for c, _ in members]
     weights = [weight for _, weight in members]
     if task == "classification":
@@ -252,7 +252,7 @@ def plan_stack(pool: CandidatePool, task: str, seconds_left: float) -> EnsembleP
     if len(members) < 2:
         raise EnsembleSkipped("a stack needs trials of at least two algorithm families")
     estimate = stack_seconds(members)
-    _check_time(estimate, seconds_left)
+    check_time(estimate, seconds_left)
     estimators = [(c.name, from_spec(c.spec)) for c in members]
     if task == "classification":
         meta = LogisticRegression(max_iter=1000)
@@ -275,7 +275,7 @@ def _member(candidate: Candidate) -> dict:
     return {"run_id": candidate.run_id, "algorithm": candidate.algorithm, "name": candidate.name}
 
 
-def _check_time(estimate: float, seconds_left: float) -> None:
+def check_time(estimate: float, seconds_left: float) -> None:
     if estimate > seconds_left:
         raise EnsembleSkipped(
             f"not enough time left: it needs about {estimate:.1f} s, {max(seconds_left, 0):.1f} s "

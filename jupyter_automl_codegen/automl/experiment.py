@@ -35,6 +35,7 @@ from .ensembles import (
     Candidate,
     CandidatePool,
     EnsembleSkipped,
+    check_time,
     plan_stack,
     plan_voting,
     reserve_seconds,
@@ -282,11 +283,11 @@ class _Ensembles:
         ]
         report, inflight = {}, {}  # future -> (plan, run id)
         for name in wanted:
-            seconds_left = self.deadline - time.monotonic()
-            if len(inflight) >= self.workers:  # it will wait for a worker
-                seconds_left -= sum(plan.estimated_seconds for plan, _ in inflight.values())
             try:
-                plan = self._plan(name, seconds_left)
+                plan = self._plan(name, self._seconds_left(inflight))
+                # Planning (the greedy selection) took time too: check again.
+                seconds_left = self._seconds_left(inflight)
+                check_time(plan.estimated_seconds, seconds_left)
             except EnsembleSkipped as skipped:
                 report[name] = {"status": "skipped", "reason": str(skipped)}
                 continue
@@ -316,6 +317,13 @@ class _Ensembles:
             result.metrics = plan.metrics
         _record(store, run_id, result, self.launcher.config)
         return store.get_run(run_id).status
+
+    def _seconds_left(self, inflight: dict) -> float:
+        """Time left for the next ensemble, less what it waits for a worker."""
+        seconds_left = self.deadline - time.monotonic()
+        if len(inflight) >= self.workers:
+            seconds_left -= sum(plan.estimated_seconds for plan, _ in inflight.values())
+        return seconds_left
 
     def _plan(self, name: str, seconds_left: float):
         if len(self.pool) < 2:
