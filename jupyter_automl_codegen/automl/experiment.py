@@ -7,8 +7,9 @@ whatever the timing, while the workers stay busy.
 
 The search leaves part of the time budget to the ensembles that end the experiment (see
 ``ensembles``): a share of it until trials are known, then their estimated cost from the
-trials' fit times. An ensemble that does not fit in the time left is skipped, and the reason
-is recorded on the parent run; one still running at the deadline is stopped and fails.
+trials' fit times. Trials still running when the search's share ends are stopped and fail. An
+ensemble that does not fit in the time left is skipped, and the reason is recorded on the
+parent run; one still running at the deadline is stopped and fails.
 """
 
 from __future__ import annotations
@@ -217,13 +218,15 @@ def _search(
                 budget_left = False
             if not inflight:
                 break
-            done, _ = wait(inflight, timeout=max(0.0, deadline - now), return_when=FIRST_COMPLETED)
-            if not done:  # the budget ran out with trials still running
-                _fail_unfinished(
-                    run_store,
-                    inflight,
-                    "timed out: the experiment's time budget ran out before this trial finished",
+            timeout = max(0.0, search_deadline - now)
+            done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:  # the search's time ran out with trials still running
+                reason = (
+                    "timed out: the experiment's time budget ran out before this trial finished"
                 )
+                if reserve > 0:
+                    reason += " (the rest of the budget is reserved for the ensembles)"
+                _fail_unfinished(run_store, inflight, reason)
                 get_reusable_executor(max_workers=workers).shutdown(wait=False, kill_workers=True)
                 break
             for future in done:
