@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jupyter_automl_codegen import AutoMLConfig, ConfigError, load_dataset
+from jupyter_automl_codegen import AutoMLConfig, ConfigError, load_dataset, submit
+from jupyter_automl_codegen.automl import ensembles
 from jupyter_automl_codegen.automl.ensembles import (
     INITIAL_RESERVE_SHARE,
     MAX_RESERVE_SHARE,
@@ -160,6 +161,27 @@ def test_no_ensembles_flag_turns_both_off(tmp_path):
     summary = run_cli_json(*args, store=tmp_path / "store")
     assert len(summary["runs"]) == 3
     assert not {r["algorithm"] for r in summary["runs"]} & set(ENSEMBLES)
+
+
+def test_ensembles_without_time_left_are_skipped_and_the_reason_recorded(tmp_path, monkeypatch):
+    monkeypatch.setattr(ensembles, "OVERHEAD_SECONDS", 1e6)  # every estimate is too long
+    penguins = load_dataset("penguins")
+    config = AutoMLConfig(
+        task="classification",
+        label_column_name="species",
+        experiment_timeout_seconds=120,
+        max_trials=4,
+        max_concurrent_iterations=2,
+        enable_code_generation=False,
+    )
+    run = submit(config, penguins.frame, store=tmp_path, show_progress=False)
+    assert run.status == "completed"
+    assert not {c.algorithm for c in run.get_children()} & set(ENSEMBLES)
+    report = run.properties["ensembles"]
+    for name in ENSEMBLES:
+        assert report[name]["status"] == "skipped"
+        assert report[name]["reason"].startswith("not enough time left: it needs about")
+    assert report["reserved_seconds"] == MAX_RESERVE_SHARE * 120
 
 
 def test_ensemble_settings_must_be_booleans():
