@@ -298,11 +298,21 @@ class _Ensembles:
             executor = get_reusable_executor(max_workers=self.workers)
             inflight[executor.submit(run_ensemble, task, plan.metrics is None)] = (plan, run_id)
             report[name] = {"run_id": run_id}
-        done, unfinished = wait(inflight, timeout=max(0.0, self.deadline - time.monotonic()))
-        if unfinished:
-            get_reusable_executor(max_workers=self.workers).shutdown(wait=False, kill_workers=True)
-        for future, (plan, run_id) in inflight.items():
-            report[plan.algorithm]["status"] = self._finish(future, plan, run_id, future in done)
+        pending = set(inflight)
+        while pending:  # record each ensemble as soon as it ends
+            timeout = max(0.0, self.deadline - time.monotonic())
+            done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                get_reusable_executor(max_workers=self.workers).shutdown(
+                    wait=False, kill_workers=True
+                )
+                break
+            for future in done:
+                plan, run_id = inflight[future]
+                report[plan.algorithm]["status"] = self._finish(future, plan, run_id, True)
+        for future in pending:
+            plan, run_id = inflight[future]
+            report[plan.algorithm]["status"] = self._finish(future, plan, run_id, False)
         return report
 
     def _finish(self, future, plan, run_id: str, finished: bool) -> str:
