@@ -64,8 +64,9 @@ INITIAL_RESERVE_SHARE = 0.1
 MAX_RESERVE_SHARE = 0.25
 VOTING_ESTIMATE_MEMBERS = 5  # the estimate assumes the voting ensemble has this many members
 ESTIMATE_MARGIN = 1.25
-# A stack also predicts on every inner and outer validation fold, and its members are
-# featurized on every fit: it runs well over its fits' sum (about 1.5x measured on 2 cores).
+# A stack also predicts on every inner and outer validation fold and runs beside the voting
+# ensemble's fit and code generation, so its estimate gets a wider margin (a guess: on the
+# shared 2-core machine one stack ran more than 2.7 times its members' fit times, another 0.7).
 STACK_MARGIN = 2.0
 OVERHEAD_SECONDS = 1.0  # storing the model and generating the code of one ensemble
 
