@@ -288,9 +288,10 @@ class _Ensembles:
         for name in wanted:
             try:
                 plan = self._plan(name, self._seconds_left(inflight))
-                # Planning (the greedy selection) took time too: check again.
+                # Planning (the greedy selection) took time too: check again, with the
+                # slack a trial's estimate gets.
                 seconds_left = self._seconds_left(inflight)
-                check_time(plan.estimated_seconds, seconds_left)
+                check_time(plan.estimated_seconds, seconds_left * (1 + BUDGET_SLACK))
             except EnsembleSkipped as skipped:
                 report[name] = {"status": "skipped", "reason": str(skipped)}
                 continue
