@@ -586,36 +586,36 @@ def _pipeline_source(spec, steps, featurizer, middle, renderer, member=None) -> 
 
 
 def _ensemble_pipeline_stage(context, entries, renderer) -> Stage:
+    """``build_model_pipeline``: the member pipelines and the ensemble that combines them."""
     spec = context.pipeline_spec
+    stacking = "final_estimator" in spec["params"]
     rest = {k: v for k, v in spec["params"].items() if k not in ("estimators", "final_estimator")}
     call = renderer.estimator({"class": spec["class"], "params": rest})
     call.keywords.insert(0, ast.keyword("estimators", ast.Name("members", ast.Load())))
-    if "final_estimator" in spec["params"]:
-        meta = spec["params"]["final_estimator"]
-        node = (
-            _call_node("generate_algorithm_config_meta") if meta is not None else ast.Constant(None)
-        )
-        call.keywords.insert(1, ast.keyword("final_estimator", node))
-    stacking = "final_estimator" in spec["params"]
+    if spec["params"].get("final_estimator") is not None:
+        meta = _call_node("generate_algorithm_config_meta")
+        call.keywords.insert(1, ast.keyword("final_estimator", meta))
     if stacking:
         doc = "The members, each a whole pipeline, stacked under the meta learner."
-        explanation = (
-            "Each member is a whole pipeline (the shared featurization, its scaler, its "
-            "algorithm); scikit-learn's stacking fits the meta learner on their out-of-fold "
-            "predictions, then refits every member on all rows."
+        combined = (
+            "scikit-learn's stacking fits the meta learner on their out-of-fold predictions, "
+            "then refits every member on all rows."
         )
     else:
         doc = "The members, each a whole pipeline, averaged with integer weights."
-        explanation = (
-            "Each member is a whole pipeline (the shared featurization, its scaler, its "
-            "algorithm); the ensemble averages their predictions (class probabilities for "
-            "classification) with the integer weights greedy ensemble selection gave them."
+        combined = (
+            "the ensemble averages their predictions (class probabilities for classification) "
+            "with the integer weights greedy ensemble selection gave them."
         )
     code = (
         "def build_model_pipeline():\n"
         f'    """{doc}"""\n'
         f"    members = [{', '.join(entries)}]\n"
         f"    return {ast.unparse(call)}"
+    )
+    explanation = (
+        "Each member is a whole pipeline (the shared featurization, its scaler, its "
+        f"algorithm); {combined}"
     )
     return Stage("build_model_pipeline", "Ensemble", explanation, code)
 
