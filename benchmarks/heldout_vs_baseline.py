@@ -4,6 +4,8 @@ For each bundled data set: hold out 25 % of the rows (stratified for classificat
 with the real command line under a time budget on the rest, and score the best run on the
 held-out rows next to the peer, a default HistGradientBoosting pipeline (median imputation,
 ordinal-encoded categoricals, text and dates as ordinal categories) fitted on the same rows.
+The engine trains twice, with its ensembles (``automl``) and with ``--no-ensembles``
+(``no_ens``); ``best`` is the algorithm of the best run with ensembles.
 Prints one table; nothing here is a pass/fail test.
 
     .venv/bin/python benchmarks/heldout_vs_baseline.py --timeout 60
@@ -79,9 +81,35 @@ def run(name: str, timeout: float, workers: int) -> dict:
     frame = dataset.frame[dataset.frame[dataset.label].notna()].reset_index(drop=True)
     stratify = frame[dataset.label] if dataset.task == "classification" else None
     train, test = train_test_split(frame, test_size=0.25, random_state=0, stratify=stratify)
+    with_ensembles = train_and_score(dataset, train, test, timeout, workers, ensembles=True)
+    without = train_and_score(dataset, train, test, timeout, workers, ensembles=False)
+    peer = baseline(train.drop(columns=[dataset.label]), dataset.task)
+    peer.fit(train.drop(columns=[dataset.label]), train[dataset.label])
+    peer_classes = list(peer.classes_) if dataset.task == "classification" else None
+    features = test.drop(columns=[dataset.label])
+    hgb = score(
+        dataset.task,
+        test[dataset.label],
+        lambda: peer.predict(features),
+        lambda: peer.predict_proba(features),
+        peer_classes,
+    )
+    return {
+        "data": name,
+        "task": dataset.task,
+        "metric": "AUC_weighted" if dataset.task == "classification" else "RMSE",
+        **with_ensembles,
+        "no_ens": without["automl"],
+        "no_ens_wall_s": without["wall_s"],
+        "hgb_default": hgb,
+    }
+
+
+def train_and_score(dataset, train, test, timeout, workers, *, ensembles: bool) -> dict:
+    """Train with the command line and score its best run on the held-out rows."""
     features = test.drop(columns=[dataset.label])
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / f"{name}.csv"
+        data = Path(tmp) / f"{dataset.name}.csv"
         train.to_csv(data, index=False)
         started = time.monotonic()
         completed = subprocess.run(
@@ -102,6 +130,7 @@ def run(name: str, timeout: float, workers: int) -> dict:
                 "--workers",
                 str(workers),
                 "--json",
+                *([] if ensembles else ["--no-ensembles"]),
             ],
             capture_output=True,
             text=True,
@@ -122,22 +151,16 @@ def run(name: str, timeout: float, workers: int) -> dict:
         runs = summary["runs"]
         done = [r for r in runs if r["status"] == "completed"]
         families = {r["algorithm"] for r in done}
-    peer = baseline(train.drop(columns=[dataset.label]), dataset.task)
-    peer.fit(train.drop(columns=[dataset.label]), train[dataset.label])
-    peer_classes = list(peer.classes_) if dataset.task == "classification" else None
-    hgb = score(
-        dataset.task,
-        test[dataset.label],
-        lambda: peer.predict(features),
-        lambda: peer.predict_proba(features),
-        peer_classes,
-    )
+        ensembles_report = store.get_run(summary["parent_run_id"]).properties["ensembles"]
+    built = [
+        name
+        for name in ("VotingEnsemble", "StackEnsemble")
+        if ensembles_report.get(name, {}).get("status") == "completed"
+    ]
     return {
-        "data": name,
-        "task": dataset.task,
-        "metric": "AUC_weighted" if dataset.task == "classification" else "RMSE",
         "automl": automl,
-        "hgb_default": hgb,
+        "best": best.algorithm,
+        "ensembles": "+".join(n.removesuffix("Ensemble") for n in built) or "-",
         "wall_s": wall,
         "completed": len(done),
         "trials": len(runs),
@@ -156,9 +179,13 @@ def main() -> None:
         "task",
         "metric",
         "automl",
+        "no_ens",
         "hgb_default",
         "ratio",
+        "best",
+        "ensembles",
         "wall_s",
+        "no_ens_wall_s",
         "completed",
         "trials",
         "algorithms",
@@ -174,9 +201,13 @@ def main() -> None:
                     row["task"],
                     row["metric"],
                     f"{row['automl']:.4f}",
+                    f"{row['no_ens']:.4f}",
                     f"{row['hgb_default']:.4f}",
                     f"{ratio:.3f}",
+                    row["best"],
+                    row["ensembles"],
                     f"{row['wall_s']:.1f}",
+                    f"{row['no_ens_wall_s']:.1f}",
                     str(row["completed"]),
                     str(row["trials"]),
                     str(row["algorithms"]),

@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not generate training code after each trial",
     )
+    train.add_argument(
+        "--no-ensembles",
+        action="store_true",
+        help="do not end with the VotingEnsemble and StackEnsemble runs",
+    )
     train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     experiments = commands.add_parser("experiments", help="list experiments")
@@ -118,6 +123,8 @@ def _train(args) -> int:
         seed=args.seed,
         max_concurrent_iterations=args.workers,
         enable_code_generation=not args.no_code_generation,
+        enable_voting_ensemble=not args.no_ensembles,
+        enable_stack_ensemble=not args.no_ensembles,
     )
     config.validate()  # before the store is opened: bad flags change nothing
     data = read_table(args.data)
@@ -245,6 +252,7 @@ def _train_summary(run) -> dict:
                 "primary_metric": child.get_metrics().get(run.primary_metric),
                 "metrics": child.get_metrics(),
                 "error": child.error,
+                **({"members": child.members} if child.members else {}),
             }
             for child in run.get_children()
         ],

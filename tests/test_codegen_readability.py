@@ -28,7 +28,8 @@ import pandas as pd
 import pytest
 from lightgbm import LGBMClassifier
 from ruff.__main__ import find_ruff_bin
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.ensemble import ExtraTreesRegressor, StackingRegressor, VotingClassifier
+from sklearn.linear_model import LogisticRegression, Ridge, RidgeCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, MinMaxScaler, StandardScaler
 from xgboost import XGBRegressor
@@ -108,22 +109,30 @@ def with_classes(df, classes, seed):
     return df.assign(label=rng.choice(classes, size=len(df)))
 
 
-def context_of(df, task, model, *, scaler=None, validation=CV, name="golden"):
-    """The context the engine records for a run of ``model`` on ``df`` (label ``label``)."""
-    plan = profile_columns(df, "label")
-    steps = [("featurize", build_featurizer(plan))]
+def member_pipeline(df, model, scaler=None):
+    """A trial's whole pipeline: the featurization of ``df``, a scaler, the model."""
+    steps = [("featurize", build_featurizer(profile_columns(df, "label")))]
     if scaler is not None:
         steps.append(("scale", scaler))
     steps.append(("model", model))
+    return Pipeline(steps)
+
+
+def context_of(
+    df, task, model, *, scaler=None, validation=CV, name="golden", algorithm=None, members=()
+):
+    """The context the engine records for a run of ``model`` on ``df`` (label ``label``);
+    with ``algorithm`` (an ensemble's), ``model`` is the whole ensemble of pipelines."""
+    plan = profile_columns(df, "label")
+    pipeline = model if algorithm else member_pipeline(df, model, scaler)
     groups = plan.groups()
     classes = None
     if task == "classification":
         target = df["label"].astype(str)
         classes = tuple(LabelEncoder().fit(target).classes_.tolist())
     primary = "AUC_weighted" if task == "classification" else "normalized_root_mean_squared_error"
-    algorithm = type(model).__name__
     return CodegenContext(
-        pipeline_spec=to_spec(Pipeline(steps)),
+        pipeline_spec=to_spec(pipeline),
         task=task,
         label="label",
         validation=validation,
@@ -137,11 +146,12 @@ def context_of(df, task, model, *, scaler=None, validation=CV, name="golden"):
         experiment_name=name,
         experiment_id="0123456789abcdef",
         run_id="AutoML_0123456789abcdef_4",
-        algorithm=algorithm,
+        algorithm=algorithm or type(model).__name__,
         scaler=None if scaler is None else type(scaler).__name__,
         primary_metric=primary,
         metrics={primary: 0.8125},
         versions=VERSIONS,
+        members=members,
     )
 
 
@@ -186,14 +196,70 @@ def wide():
     return context_of(df, "classification", LogisticRegression(random_state=0), name="wide")
 
 
+def voting_ensemble():
+    """Soft voting over two trials, one with a scaler, with the weights 2 : 1."""
+    df = with_classes(frame(60, seed=6, numeric=2, categorical=1), ["no", "yes"], seed=6)
+    logistic = LogisticRegression(C=0.5, max_iter=1000, random_state=0)
+    lightgbm = LGBMClassifier(n_estimators=8, num_leaves=4, random_state=0, n_jobs=1, verbose=-1)
+    ensemble = VotingClassifier(
+        estimators=[
+            ("logisticregression_2", member_pipeline(df, logistic, StandardScaler())),
+            ("lightgbm_5", member_pipeline(df, lightgbm)),
+        ],
+        voting="soft",
+        weights=[2, 1],
+    )
+    members = (
+        {"run_id": "AutoML_0123456789abcdef_2", "algorithm": "LogisticRegression", "weight": 2},
+        {"run_id": "AutoML_0123456789abcdef_5", "algorithm": "LightGBM", "weight": 1},
+    )
+    return context_of(
+        df, "classification", ensemble, name="churn", algorithm="VotingEnsemble", members=members
+    )
+
+
+def stack_ensemble():
+    """A stack of a scaled Ridge and ExtraTrees under RidgeCV, validated on a holdout."""
+    df = frame(50, seed=7, numeric=2, categorical=1, dates=1)
+    trees = ExtraTreesRegressor(n_estimators=8, n_jobs=1, random_state=0)
+    ensemble = StackingRegressor(
+        estimators=[
+            ("ridge_1", member_pipeline(df, Ridge(alpha=0.5), MinMaxScaler())),
+            ("extremerandomtrees_3", member_pipeline(df, trees)),
+        ],
+        final_estimator=RidgeCV(),
+    )
+    members = (
+        {"run_id": "AutoML_0123456789abcdef_1", "algorithm": "Ridge"},
+        {"run_id": "AutoML_0123456789abcdef_3", "algorithm": "ExtremeRandomTrees"},
+    )
+    return context_of(
+        df,
+        "regression",
+        ensemble,
+        validation=HOLDOUT,
+        name="prices",
+        algorithm="StackEnsemble",
+        members=members,
+    )
+
+
 CASES = {
     "binary_logistic": binary_logistic,
     "multiclass_lightgbm": multiclass_lightgbm,
     "regression_ridge": regression_ridge,
     "regression_xgboost": regression_xgboost,
     "wide": wide,
+    "voting_ensemble": voting_ensemble,
+    "stack_ensemble": stack_ensemble,
 }
-GOLDEN_CASES = ("binary_logistic", "multiclass_lightgbm", "regression_ridge")
+GOLDEN_CASES = (
+    "binary_logistic",
+    "multiclass_lightgbm",
+    "regression_ridge",
+    "voting_ensemble",
+    "stack_ensemble",
+)
 
 
 @functools.cache
@@ -527,3 +593,34 @@ def test_generated_files_match_golden_files(case):
             f"{case}/{name} differs from its golden file; if the change is intended, rerun "
             "with UPDATE_GOLDEN=1 and review the diff"
         )
+
+
+# --- ensembles ----------------------------------------------------------------------------------
+
+
+def test_ensemble_code_has_per_member_functions_and_one_shared_featurization():
+    functions = {
+        case: [node.name for node in script_tree(case).body if isinstance(node, ast.FunctionDef)]
+        for case in ("voting_ensemble", "stack_ensemble")
+    }
+    for names in functions.values():
+        assert names.count("generate_data_transformation_config") == 1
+        assert "generate_algorithm_config" not in names
+        assert {"generate_algorithm_config_0", "generate_algorithm_config_1"} <= set(names)
+        # the scaled member (0) has a preprocessor; the other does not
+        assert "generate_preprocessor_config_0" in names
+        assert "generate_preprocessor_config_1" not in names
+    assert "generate_algorithm_config_meta" in functions["stack_ensemble"]
+    assert "generate_algorithm_config_meta" not in functions["voting_ensemble"]
+
+    tree = script_tree("voting_ensemble")
+    build = next(n for n in tree.body if getattr(n, "name", "") == "build_model_pipeline")
+    (call,) = [
+        n
+        for n in ast.walk(build)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "VotingClassifier"
+    ]
+    keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
+    assert keywords == {"estimators": "members", "voting": "'soft'", "weights": "[2, 1]"}
+    script = rendered("voting_ensemble")["script.py"]
+    assert "# Member 0: run AutoML_0123456789abcdef_2, 'LogisticRegression', weight 2" in script

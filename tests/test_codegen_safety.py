@@ -31,6 +31,8 @@ import pytest
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from lightgbm import LGBMClassifier
+from sklearn.base import clone
+from sklearn.ensemble import VotingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, StandardScaler
@@ -40,7 +42,7 @@ from jupyter_automl_codegen.automl.profiling import profile_columns
 from jupyter_automl_codegen.codegen import CodegenContext, CodegenError, generate_code, render_files
 from jupyter_automl_codegen.codegen.context import KIND_ORDER
 from jupyter_automl_codegen.codegen.script import comment_text, literal
-from jupyter_automl_codegen.spec import to_spec
+from jupyter_automl_codegen.spec import from_spec, to_spec
 
 CANARY_CODE = "__import__('os').system('touch CANARY')"
 HOSTILE = [
@@ -461,6 +463,42 @@ def test_hostile_run_facts_stay_in_comments_and_literals(facts, algorithm):
     context = dataclasses.replace(context, algorithm=algorithm)
     source = render_files(context)["script.py"]
     check_script(source, context)
+
+
+MEMBER_NAMES = st.lists(
+    PLAIN_TEXT.filter(lambda name: "__" not in name), min_size=2, max_size=2, unique=True
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=MEMBER_NAMES, facts=st.lists(HOSTILE_TEXT, min_size=4, max_size=4))
+@example(
+    names=["a'\nimport os", CANARY_CODE],
+    facts=["r\n" + CANARY_CODE, "x\u2028y", "Ridge\n#", "'''"],
+)
+def test_hostile_ensemble_member_names_and_facts_stay_literals_and_comments(names, facts):
+    frame = hostile_frame(["a", "b"], "y")
+    context = make_context(frame, "y", "regression")
+    member = from_spec(context.pipeline_spec)
+    ensemble = VotingRegressor([(names[0], member), (names[1], clone(member))], weights=[2, 1])
+    members = (
+        {"run_id": facts[0], "algorithm": facts[1], "weight": 2},
+        {"run_id": facts[2], "algorithm": facts[3], "weight": 1},
+    )
+    context = dataclasses.replace(
+        context, pipeline_spec=to_spec(ensemble), algorithm="VotingEnsemble", members=members
+    )
+    files = render_files(context)
+    tree = check_script(files["script.py"], context)
+    strings = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert set(names) <= strings
+    assert "generate_algorithm_config_1" in {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
 
 
 # --- running the generated code for real --------------------------------------------------------

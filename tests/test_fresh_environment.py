@@ -8,6 +8,7 @@ predicts for the stored model, on every row.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -18,6 +19,9 @@ import pandas as pd
 from jupyter_automl_codegen import load_dataset
 
 from .clitools import run_cli, run_cli_json
+
+# The fresh environment must not see this package through the caller's PYTHONPATH either.
+FRESH_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
 
 PREDICT_SNIPPET = """
 import importlib.util, sys
@@ -82,6 +86,7 @@ def test_scripts_rebuild_every_run_in_a_fresh_environment(tmp_path):
         capture_output=True,
         text=True,
         timeout=900,
+        env=FRESH_ENV,
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
     probe = subprocess.run(
@@ -89,6 +94,7 @@ def test_scripts_rebuild_every_run_in_a_fresh_environment(tmp_path):
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        env=FRESH_ENV,
     )
     assert probe.returncode != 0  # the fresh environment really lacks our package
 
@@ -100,6 +106,7 @@ def test_scripts_rebuild_every_run_in_a_fresh_environment(tmp_path):
             capture_output=True,
             text=True,
             timeout=600,
+            env=FRESH_ENV,
         )
         assert trained.returncode == 0, trained.stderr[-3000:]
         ours = tmp_path / f"{run_id}-fresh.csv"
@@ -116,6 +123,7 @@ def test_scripts_rebuild_every_run_in_a_fresh_environment(tmp_path):
             capture_output=True,
             text=True,
             timeout=300,
+            env=FRESH_ENV,
         )
         assert predicted.returncode == 0, predicted.stderr[-3000:]
         theirs = tmp_path / f"{run_id}-cli.csv"

@@ -32,6 +32,9 @@ class AutoMLConfig:
     validation_size : fraction of rows held out instead of cross-validation.
     allowed_models, blocked_models : algorithm names to restrict the search to or to skip.
     enable_code_generation : generate training code for every completed child run.
+    enable_voting_ensemble, enable_stack_ensemble : end the experiment with a soft-voting
+        ensemble (weights from greedy ensemble selection) and a stacking ensemble of the
+        trained pipelines, each a child run of its own, inside the time budget.
     seed : seeds the folds, the tuners and every estimator, so runs repeat exactly.
     max_concurrent_iterations : trials run at once in worker processes (default: all cores).
     """
@@ -46,6 +49,8 @@ class AutoMLConfig:
     allowed_models: list[str] | None = None
     blocked_models: list[str] | None = None
     enable_code_generation: bool = True
+    enable_voting_ensemble: bool = True
+    enable_stack_ensemble: bool = True
     seed: int = 0
     max_concurrent_iterations: int | None = None
 
@@ -93,6 +98,9 @@ class AutoMLConfig:
                 "allowed_models and blocked_models leave no algorithm to try; "
                 f"choose from {algorithm_names(self.task)}."
             )
+        for name in ("enable_code_generation", "enable_voting_ensemble", "enable_stack_ensemble"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name}={getattr(self, name)!r} must be True or False.")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ConfigError(f"seed={self.seed!r} must be an integer.")
         return self

@@ -4,6 +4,12 @@ Trials run in joblib's loky worker processes. The driver alone writes the run st
 are handed to the searcher in trial order, and trial k is proposed only once trials
 0..k-workers are known, so the same seed, data and trial count give the same leaderboard
 whatever the timing, while the workers stay busy.
+
+The search leaves part of the time budget to the ensembles that end the experiment (see
+``ensembles``): a share of it until trials are known, then their estimated cost from the
+trials' fit times. Trials still running when the search's share ends are stopped and fail. An
+ensemble that does not fit in the time left is skipped, and the reason is recorded on the
+parent run; one still running at the deadline is stopped and fails.
 """
 
 from __future__ import annotations
@@ -24,6 +30,17 @@ from ..store import RunStore
 from ..stored_code import generate_run_code
 from .config import AutoMLConfig
 from .data import DataError, check_class_counts, check_training_frame, read_table
+from .ensembles import (
+    STACK,
+    VOTING,
+    Candidate,
+    CandidatePool,
+    EnsembleSkipped,
+    check_time,
+    plan_stack,
+    plan_voting,
+    reserve_seconds,
+)
 from .featurization import build_featurizer, group_descriptions
 from .metrics import loss
 from .preparation import prepare_training_data
@@ -31,7 +48,7 @@ from .profiling import FeaturizationPlan, profile_columns
 from .progress import SearchProgress
 from .runs import AutoMLRun
 from .search import Searcher
-from .trial import FEATURIZE_STEP, TrialTask, run_trial
+from .trial import FEATURIZE_STEP, TrialResult, TrialTask, run_ensemble, run_trial
 from .validation import ValidationScheme, choose_scheme
 from .versions import library_versions
 from .zoo import make_estimator, make_scaler
@@ -103,7 +120,8 @@ def submit(
             scheme,
             snapshot_path,
             snapshot_sha,
-            rows=len(y),
+            y=y,
+            n_classes=None if classes is None else len(classes),
             show_progress=show_progress,
         )
     except BaseException as error:
@@ -135,11 +153,23 @@ def _plain(value):
 
 
 def _search(
-    run_store, parent_id, config, plan, scheme, snapshot_path, snapshot_sha, *, rows, show_progress
+    run_store,
+    parent_id,
+    config,
+    plan,
+    scheme,
+    snapshot_path,
+    snapshot_sha,
+    *,
+    y,
+    n_classes,
+    show_progress,
 ) -> None:
-    """Run trials until the time budget or the trial count is spent."""
+    """Run trials until the time budget (less the ensembles' share) or the trial count is
+    spent, then the ensembles."""
     started = time.monotonic()
-    deadline = started + config.experiment_timeout_seconds
+    budget = config.experiment_timeout_seconds
+    deadline = started + budget
     workers = config.max_concurrent_iterations or _cpu_count()
     launcher = _TrialLauncher(
         run_store,
@@ -152,55 +182,182 @@ def _search(
         snapshot_sha,
     )
     feature_count = max(1, len(plan.feature_columns))
-    searcher = Searcher(config.task, config.algorithms(), config.seed, rows, feature_count)
+    searcher = Searcher(config.task, config.algorithms(), config.seed, len(y), feature_count)
     progress = SearchProgress(config, enabled=show_progress)
-    inflight: dict = {}  # future -> (proposal, run id, launch time)
+    pool = CandidatePool()
+    inflight: dict = {}  # future -> (proposal, run id, launch time, task)
     finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
     told = launched = 0
     seconds_per_cost: dict[str, float] = {}
+    reserve = 0.0
     try:
         while True:
             while told in finished:
                 searcher.tell(*finished.pop(told))
                 told += 1
             now = time.monotonic()
+            reserve = reserve_seconds(
+                pool,
+                budget,
+                workers,
+                voting=config.enable_voting_ensemble,
+                stack=config.enable_stack_ensemble,
+            )
+            search_deadline = deadline - reserve
             budget_left = config.max_trials is None or launched < config.max_trials
             slot_free = len(inflight) < workers and told > launched - workers
-            if budget_left and now < deadline and slot_free:
-                proposal = _propose(searcher, seconds_per_cost, deadline - now)
+            if budget_left and now < search_deadline and slot_free:
+                proposal = _propose(searcher, seconds_per_cost, search_deadline - now)
                 if proposal is not None:
                     run_id, task = launcher.launch(proposal)
                     # A worker that crashed breaks its pool; loky then hands out a new one.
                     executor = get_reusable_executor(max_workers=workers)
-                    inflight[executor.submit(run_trial, task)] = (proposal, run_id, now)
+                    inflight[executor.submit(run_trial, task)] = (proposal, run_id, now, task)
                     launched += 1
                     continue
                 budget_left = False
             if not inflight:
                 break
-            done, _ = wait(inflight, timeout=max(0.0, deadline - now), return_when=FIRST_COMPLETED)
-            if not done:  # the budget ran out with trials still running
-                _fail_unfinished(
-                    run_store,
-                    inflight,
-                    "timed out: the experiment's time budget ran out before this trial finished",
+            timeout = max(0.0, search_deadline - now)
+            done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:  # the search's time ran out with trials still running
+                reason = (
+                    "timed out: the experiment's time budget ran out before this trial finished"
                 )
+                if reserve > 0:
+                    reason += " (the rest of the budget is reserved for the ensembles)"
+                _fail_unfinished(run_store, inflight, reason)
                 get_reusable_executor(max_workers=workers).shutdown(wait=False, kill_workers=True)
                 break
             for future in done:
-                proposal, run_id, launched_at = inflight.pop(future)
+                proposal, run_id, launched_at, task = inflight.pop(future)
                 elapsed = time.monotonic() - launched_at
                 per_cost = elapsed / max(proposal.cost, 1e-9)
                 seconds_per_cost[proposal.algorithm] = max(
                     per_cost, seconds_per_cost.get(proposal.algorithm, 0.0)
                 )
-                trial_loss = _record(run_store, run_id, future, config)
+                result = _result(future)
+                trial_loss = _record(run_store, run_id, result, config)
                 finished[proposal.number] = (proposal, trial_loss)
+                if trial_loss is not None:
+                    pool.add(
+                        Candidate(
+                            run_id,
+                            proposal.algorithm,
+                            proposal.number,
+                            trial_loss,
+                            result.fit_time,
+                            task.pipeline_spec,
+                            result.validation_predictions,
+                        )
+                    )
                 progress.update(trial_loss, deadline - time.monotonic())
             if not budget_left and not inflight:
                 break
+        accounting = {
+            "budget_seconds": budget,
+            "reserved_seconds": round(reserve, 3),
+            "search_ended_at_seconds": round(time.monotonic() - started, 3),
+        }
+        ensembles = _Ensembles(launcher, pool, y, n_classes, started, deadline, workers)
+        accounting.update(ensembles.run())
+        run_store.update_properties(parent_id, ensembles=accounting)
     finally:
         progress.close()
+
+
+class _Ensembles:
+    """The ensembles that end an experiment, fitted in the workers inside the time left."""
+
+    def __init__(self, launcher, pool, y, n_classes, started, deadline, workers):
+        self.launcher, self.pool, self.y, self.n_classes = launcher, pool, y, n_classes
+        self.started, self.deadline, self.workers = started, deadline, workers
+
+    def run(self) -> dict:
+        """Plan, launch and record each ensemble; returns what happened to each, by name."""
+        config = self.launcher.config
+        wanted = [
+            name
+            for name, enabled in (
+                (VOTING, config.enable_voting_ensemble),
+                (STACK, config.enable_stack_ensemble),
+            )
+            if enabled
+        ]
+        report, inflight = {}, {}  # future -> (plan, run id)
+        for name in wanted:
+            try:
+                plan = self._plan(name, self._seconds_left(inflight))
+                # Planning (the greedy selection) took time too: check again, with the
+                # slack a trial's estimate gets.
+                seconds_left = self._seconds_left(inflight)
+                check_time(plan.estimated_seconds, seconds_left * (1 + BUDGET_SLACK))
+            except EnsembleSkipped as skipped:
+                report[name] = {"status": "skipped", "reason": str(skipped)}
+                continue
+            run_id, task = self.launcher.launch_ensemble(plan, self._elapsed(), seconds_left)
+            executor = get_reusable_executor(max_workers=self.workers)
+            inflight[executor.submit(run_ensemble, task, plan.metrics is None)] = (plan, run_id)
+            report[name] = {"run_id": run_id}
+        pending = set(inflight)
+        while pending:  # record each ensemble as soon as it ends
+            timeout = max(0.0, self.deadline - time.monotonic())
+            done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                get_reusable_executor(max_workers=self.workers).shutdown(
+                    wait=False, kill_workers=True
+                )
+                break
+            for future in done:
+                plan, run_id = inflight[future]
+                report[plan.algorithm]["status"] = self._finish(future, plan, run_id, True)
+        for future in pending:
+            plan, run_id = inflight[future]
+            report[plan.algorithm]["status"] = self._finish(future, plan, run_id, False)
+        return report
+
+    def _finish(self, future, plan, run_id: str, finished: bool) -> str:
+        """Record an ensemble's result (or its timeout) and when it ended; its status."""
+        store = self.launcher.run_store
+        budget = store.get_run(run_id).properties["budget"]
+        store.update_properties(run_id, budget={**budget, "ended_at_seconds": self._elapsed()})
+        if not finished:
+            store.fail_run(
+                run_id, "timed out: the experiment's time budget ran out before it finished"
+            )
+            return "failed"
+        result = _result(future)
+        if plan.metrics is not None and result.error is None:
+            result.metrics = plan.metrics
+        _record(store, run_id, result, self.launcher.config)
+        return store.get_run(run_id).status
+
+    def _seconds_left(self, inflight: dict) -> float:
+        """Time left for the next ensemble, less what it waits for a worker."""
+        seconds_left = self.deadline - time.monotonic()
+        if len(inflight) >= self.workers:
+            seconds_left -= sum(plan.estimated_seconds for plan, _ in inflight.values())
+        return seconds_left
+
+    def _plan(self, name: str, seconds_left: float):
+        if len(self.pool) < 2:
+            raise EnsembleSkipped("fewer than two trials completed")
+        config = self.launcher.config
+        if name == VOTING:
+            splits = self.launcher.scheme.splits(self.y)
+            return plan_voting(
+                self.pool,
+                self.y,
+                splits,
+                config.task,
+                config.primary_metric,
+                self.n_classes,
+                seconds_left,
+            )
+        return plan_stack(self.pool, config.task, seconds_left)
+
+    def _elapsed(self) -> float:
+        return round(time.monotonic() - self.started, 3)
 
 
 def _propose(searcher: Searcher, seconds_per_cost: dict, seconds_left: float):
@@ -249,9 +406,32 @@ class _TrialLauncher:
                 "trial": proposal.number,
             },
         )
-        self.run_store.start_run(run.id)
-        task = TrialTask(
-            run_id=run.id,
+        return run.id, self._start(run.id, spec)
+
+    def launch_ensemble(self, plan, started_at: float, seconds_left: float):
+        """The child run of an ensemble and its task; the run records its members and the
+        time accounting it started under (seconds since the experiment started)."""
+        properties = {
+            "members": plan.members,
+            "scoring": plan.scoring,
+            "budget": {
+                "estimated_seconds": round(plan.estimated_seconds, 3),
+                "started_at_seconds": started_at,
+                "seconds_left": round(seconds_left, 3),
+                "budget_seconds": self.config.experiment_timeout_seconds,
+            },
+        }
+        if plan.meta_learner is not None:
+            properties["meta_learner"] = plan.meta_learner
+        run = self.run_store.create_child_run(
+            self.parent_id, algorithm=plan.algorithm, spec=plan.spec, properties=properties
+        )
+        return run.id, self._start(run.id, plan.spec)
+
+    def _start(self, run_id: str, spec: dict) -> TrialTask:
+        self.run_store.start_run(run_id)
+        return TrialTask(
+            run_id=run_id,
             snapshot_path=self.snapshot_path,
             snapshot_sha256=self.snapshot_sha,
             label=self.config.label_column_name,
@@ -260,16 +440,19 @@ class _TrialLauncher:
             scheme=self.scheme.to_dict(),
             plan=self.plan.to_dict(),
         )
-        return run.id, task
 
 
-def _record(run_store, run_id, future, config) -> float | None:
-    """Store a finished trial; return its loss, or None when it failed."""
+def _result(future) -> TrialResult:
+    """A finished task's result; a worker process that died gives a failed result."""
     try:
-        result = future.result()
+        return future.result()
     except Exception as error:  # the worker process died (crash, out of memory)
-        run_store.fail_run(run_id, f"the worker process ended: {type(error).__name__}: {error}")
-        return None
+        error_text = f"the worker process ended: {type(error).__name__}: {error}"
+        return TrialResult("", error=error_text)
+
+
+def _record(run_store, run_id, result: TrialResult, config) -> float | None:
+    """Store a finished trial; return its loss, or None when it failed."""
     if result.error is not None:
         run_store.fail_run(run_id, result.error, fit_time=result.fit_time)
         return None
@@ -294,7 +477,7 @@ def _record(run_store, run_id, future, config) -> float | None:
 
 
 def _fail_unfinished(run_store, inflight: dict, reason: str) -> None:
-    for _, run_id, _ in inflight.values():
+    for _, run_id, *_ in inflight.values():
         run_store.fail_run(run_id, reason)
     inflight.clear()
 

@@ -64,8 +64,10 @@ DEFAULT_PRIMARY_METRIC = {
 }
 
 
-def classification_metrics(y_true, y_pred, y_proba, classes) -> dict[str, float]:
-    """All ``CLASSIFICATION_METRICS`` for one set of predictions.
+def classification_metrics(
+    y_true, y_pred, y_proba, classes, names=CLASSIFICATION_METRICS
+) -> dict[str, float]:
+    """``CLASSIFICATION_METRICS`` (or only ``names`` of them) for one set of predictions.
 
     ``classes`` are the class labels in the column order of ``y_proba`` (the model's
     ``classes_``, which scikit-learn keeps sorted, so ``y_proba[:, 1]`` is the probability of
@@ -83,48 +85,58 @@ def classification_metrics(y_true, y_pred, y_proba, classes) -> dict[str, float]
     if n_classes < 2:
         raise ValueError(f"Classification metrics need at least 2 classes, got {classes!r}")
 
-    macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
-    results = {
-        "accuracy": accuracy_score(y_true, y_pred),
-        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
-        "f1_score_weighted": f1_score(y_true, y_pred, average="weighted", zero_division=0),
-        "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
-        "precision_score_weighted": precision_score(
+    def norm_macro_recall():
+        macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
+        return (macro_recall - 1 / n_classes) / (1 - 1 / n_classes)
+
+    functions = {
+        "accuracy": lambda: accuracy_score(y_true, y_pred),
+        "balanced_accuracy": lambda: balanced_accuracy_score(y_true, y_pred),
+        "f1_score_weighted": lambda: f1_score(y_true, y_pred, average="weighted", zero_division=0),
+        "norm_macro_recall": norm_macro_recall,
+        "precision_score_weighted": lambda: precision_score(
             y_true, y_pred, average="weighted", zero_division=0
         ),
-        "recall_score_weighted": recall_score(y_true, y_pred, average="weighted", zero_division=0),
-        "matthews_correlation": matthews_corrcoef(y_true, y_pred),
+        "recall_score_weighted": lambda: recall_score(
+            y_true, y_pred, average="weighted", zero_division=0
+        ),
+        "matthews_correlation": lambda: matthews_corrcoef(y_true, y_pred),
     }
-
     if y_proba is None:
         for name in ("AUC_weighted", "AUC_macro", "average_precision_score_weighted", "log_loss"):
-            results[name] = math.nan
+            functions[name] = lambda: math.nan
     else:
-        y_proba = np.asarray(y_proba, dtype=float)
-        y_true_onehot = label_binarize(y_true, classes=classes)
-        if n_classes == 2:
-            results["AUC_weighted"] = roc_auc_score(y_true, y_proba[:, 1])
-            results["AUC_macro"] = roc_auc_score(y_true, y_proba[:, 1])
-            results["average_precision_score_weighted"] = average_precision_score(
-                y_true_onehot[:, 0], y_proba[:, 1], average="weighted"
-            )
-        else:
-            results["AUC_weighted"] = roc_auc_score(
-                y_true, y_proba, average="weighted", multi_class="ovr", labels=classes
-            )
-            results["AUC_macro"] = roc_auc_score(
-                y_true, y_proba, average="macro", multi_class="ovr", labels=classes
-            )
-            results["average_precision_score_weighted"] = average_precision_score(
-                y_true_onehot, y_proba, average="weighted"
-            )
-        results["log_loss"] = log_loss(y_true, y_proba, labels=classes)
-
-    return {name: float(results[name]) for name in CLASSIFICATION_METRICS}
+        functions.update(_probability_metrics(y_true, np.asarray(y_proba, dtype=float), classes))
+    return {name: float(functions[name]()) for name in CLASSIFICATION_METRICS if name in names}
 
 
-def regression_metrics(y_true, y_pred) -> dict[str, float]:
-    """All ``REGRESSION_METRICS`` for one set of predictions.
+def _probability_metrics(y_true, y_proba, classes) -> dict:
+    """The metrics of class probabilities, as functions (computed only when asked for)."""
+    if len(classes) == 2:
+        return {
+            "AUC_weighted": lambda: roc_auc_score(y_true, y_proba[:, 1]),
+            "AUC_macro": lambda: roc_auc_score(y_true, y_proba[:, 1]),
+            "average_precision_score_weighted": lambda: average_precision_score(
+                label_binarize(y_true, classes=classes)[:, 0], y_proba[:, 1], average="weighted"
+            ),
+            "log_loss": lambda: log_loss(y_true, y_proba, labels=classes),
+        }
+    return {
+        "AUC_weighted": lambda: roc_auc_score(
+            y_true, y_proba, average="weighted", multi_class="ovr", labels=classes
+        ),
+        "AUC_macro": lambda: roc_auc_score(
+            y_true, y_proba, average="macro", multi_class="ovr", labels=classes
+        ),
+        "average_precision_score_weighted": lambda: average_precision_score(
+            label_binarize(y_true, classes=classes), y_proba, average="weighted"
+        ),
+        "log_loss": lambda: log_loss(y_true, y_proba, labels=classes),
+    }
+
+
+def regression_metrics(y_true, y_pred, names=REGRESSION_METRICS) -> dict[str, float]:
+    """``REGRESSION_METRICS`` (or only ``names`` of them) for one set of predictions.
 
     The normalized errors divide by the range of ``y_true`` (``y_true.max() - y_true.min()``);
     when that range is 0 (constant target) they divide by 1.0 instead, i.e. equal the
@@ -138,22 +150,46 @@ def regression_metrics(y_true, y_pred) -> dict[str, float]:
     if y_range == 0:
         y_range = 1.0
 
-    rmse = root_mean_squared_error(y_true, y_pred)
-    mae = mean_absolute_error(y_true, y_pred)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConstantInputWarning)
-        spearman = spearmanr(y_true, y_pred).statistic
-    results = {
-        "r2_score": r2_score(y_true, y_pred),
+    def spearman():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConstantInputWarning)
+            return spearmanr(y_true, y_pred).statistic
+
+    functions = {
+        "r2_score": lambda: r2_score(y_true, y_pred),
         "spearman_correlation": spearman,
-        "root_mean_squared_error": rmse,
-        "normalized_root_mean_squared_error": rmse / y_range,
-        "mean_absolute_error": mae,
-        "normalized_mean_absolute_error": mae / y_range,
-        "median_absolute_error": median_absolute_error(y_true, y_pred),
-        "explained_variance": explained_variance_score(y_true, y_pred),
+        "root_mean_squared_error": lambda: root_mean_squared_error(y_true, y_pred),
+        "normalized_root_mean_squared_error": lambda: (
+            root_mean_squared_error(y_true, y_pred) / y_range
+        ),
+        "mean_absolute_error": lambda: mean_absolute_error(y_true, y_pred),
+        "normalized_mean_absolute_error": lambda: mean_absolute_error(y_true, y_pred) / y_range,
+        "median_absolute_error": lambda: median_absolute_error(y_true, y_pred),
+        "explained_variance": lambda: explained_variance_score(y_true, y_pred),
     }
-    return {name: float(results[name]) for name in REGRESSION_METRICS}
+    return {name: float(functions[name]()) for name in REGRESSION_METRICS if name in names}
+
+
+def prediction_metrics(task: str, y_true, predictions, n_classes, names=None) -> dict[str, float]:
+    """Metrics of raw predictions: class probabilities (classes ``0..n_classes-1``, the class
+    predicted is the most probable, as soft voting predicts) or regression values."""
+    if task == "classification":
+        proba = np.asarray(predictions, dtype=float)
+        classes = np.arange(n_classes)
+        return classification_metrics(
+            y_true, proba.argmax(axis=1), proba, classes, names or CLASSIFICATION_METRICS
+        )
+    return regression_metrics(y_true, predictions, names or REGRESSION_METRICS)
+
+
+def mean_metrics(fold_metrics: list[dict]) -> dict:
+    """Average each metric over folds; a metric undefined in any fold is None."""
+    averaged = {}
+    for name in fold_metrics[0]:
+        values = [fold[name] for fold in fold_metrics]
+        mean = float(np.mean(values))
+        averaged[name] = mean if np.isfinite(mean) else None
+    return averaged
 
 
 def loss(metric_name: str, value: float) -> float:

@@ -39,6 +39,12 @@ class ChildRun:
         return self._record.properties
 
     @property
+    def members(self) -> list[dict]:
+        """An ensemble's members: ``{"run_id", "algorithm", "name"}`` and, for a voting
+        ensemble, the integer ``weight``; empty for a single pipeline."""
+        return list(self.properties.get("members") or [])
+
+    @property
     def fit_time(self) -> float | None:
         return self._record.fit_time
 

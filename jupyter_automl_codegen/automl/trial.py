@@ -6,6 +6,11 @@ only the scaler and the model are fitted per trial. Fitting the featurizer once 
 per trial gives exactly what ``Pipeline.fit`` gives, since the featurizer never sees the later
 steps. A run's fit and score times still include the featurization it reused, so they are the
 times of its whole pipeline. Workers never touch the run store; the driver records results.
+
+A trial also hands back its predictions on each split's validation rows (class probabilities or
+regression values), from which the driver selects and scores the voting ensemble. Ensembles
+themselves run here too (``run_ensemble``): their members are whole pipelines, so they are
+fitted as they are, without the featurized-fold cache.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from ..spec import from_spec
-from .metrics import classification_metrics, regression_metrics
+from .metrics import classification_metrics, mean_metrics, regression_metrics
 from .preparation import prepare_training_data
 from .profiling import FeaturizationPlan
 from .validation import ValidationScheme
@@ -58,6 +63,8 @@ class TrialResult:
     model_bytes: bytes | None = None
     error: str | None = None
     worker: str = ""
+    # Per split, the predictions on its validation rows: probabilities or values.
+    validation_predictions: list | None = None
 
 
 # Per-process caches: the prepared data of one snapshot and its featurized folds.
@@ -67,21 +74,31 @@ _FOLDS: dict = {}
 
 def run_trial(task: TrialTask) -> TrialResult:
     """Cross-validate the pipeline, refit it on every row and return it serialised."""
+    return _guarded(_run, task)
+
+
+def run_ensemble(task: TrialTask, cross_validate: bool) -> TrialResult:
+    """Fit an ensemble of whole pipelines on every row (after cross-validating it, when asked:
+    an ensemble scored from its members' validation predictions needs no validation here)."""
+    return _guarded(_run_ensemble, task, cross_validate)
+
+
+def _guarded(function, task: TrialTask, *args) -> TrialResult:
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
         with threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _run(task, worker)
+            return function(task, *args, worker=worker)
     except Exception as error:  # a failed trial is a result, never a crash of the search
         return TrialResult(task.run_id, error=f"{type(error).__name__}: {error}", worker=worker)
 
 
-def _run(task: TrialTask, worker: str) -> TrialResult:
+def _run(task: TrialTask, *, worker: str) -> TrialResult:
     X, y, classes = _training_data(task)
     pipeline = from_spec(task.pipeline_spec)
     featurizer = pipeline.steps[0][1]
     scheme = ValidationScheme.from_dict(task.scheme)
-    fold_metrics, fit_time, score_time = [], 0.0, 0.0
+    fold_metrics, predictions, fit_time, score_time = [], [], 0.0, 0.0
     for index, (train, valid) in enumerate(scheme.splits(y)):
         X_train, X_valid, seconds = _featurized(task, featurizer, index, X, y, train, valid)
         fit_time += seconds.fit
@@ -91,9 +108,11 @@ def _run(task: TrialTask, worker: str) -> TrialResult:
         tail.fit(X_train, y[train])
         fit_time += time.perf_counter() - started
         started = time.perf_counter()
-        fold_metrics.append(_score(task.task, tail, X_valid, y[valid], classes))
+        metrics, predicted = _score(task.task, tail, X_valid, y[valid], classes)
         score_time += time.perf_counter() - started
-    metrics = _mean_metrics(fold_metrics)
+        fold_metrics.append(metrics)
+        predictions.append(predicted)
+    metrics = mean_metrics(fold_metrics)
 
     fitted_featurizer, X_all, seconds = _featurized_all(task, featurizer, X, y)
     fit_time += seconds.fit
@@ -102,16 +121,48 @@ def _run(task: TrialTask, worker: str) -> TrialResult:
     tail.fit(X_all, y)
     fit_time += time.perf_counter() - started
     model = Pipeline([(FEATURIZE_STEP, fitted_featurizer), *tail.steps])
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer)
     return TrialResult(
         task.run_id,
         metrics=metrics,
         fit_time=fit_time,
         score_time=score_time,
-        model_bytes=buffer.getvalue(),
+        model_bytes=_dump(model),
+        worker=worker,
+        validation_predictions=predictions,
+    )
+
+
+def _run_ensemble(task: TrialTask, cross_validate: bool, *, worker: str) -> TrialResult:
+    X, y, classes = _training_data(task)
+    ensemble = from_spec(task.pipeline_spec)
+    metrics, fit_time, score_time = {}, 0.0, 0.0
+    if cross_validate:
+        fold_metrics = []
+        for train, valid in ValidationScheme.from_dict(task.scheme).splits(y):
+            started = time.perf_counter()
+            model = clone(ensemble).fit(X.iloc[train], y[train])
+            fit_time += time.perf_counter() - started
+            started = time.perf_counter()
+            fold_metrics.append(_score(task.task, model, X.iloc[valid], y[valid], classes)[0])
+            score_time += time.perf_counter() - started
+        metrics = mean_metrics(fold_metrics)
+    started = time.perf_counter()
+    model = clone(ensemble).fit(X, y)
+    fit_time += time.perf_counter() - started
+    return TrialResult(
+        task.run_id,
+        metrics=metrics,
+        fit_time=fit_time,
+        score_time=score_time,
+        model_bytes=_dump(model),
         worker=worker,
     )
+
+
+def _dump(model) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    return buffer.getvalue()
 
 
 def _training_data(task: TrialTask):
@@ -169,20 +220,14 @@ def _featurized_all(task, featurizer, X, y):
     return _FOLDS[key]
 
 
-def _score(task_kind: str, model, X_valid, y_valid, classes) -> dict:
+def _score(task_kind: str, model, X_valid, y_valid, classes) -> tuple[dict, np.ndarray]:
+    """The metrics of a fitted model on validation rows, and its raw predictions there (in
+    the model's own dtype, as scikit-learn's voting ensembles average them)."""
     if task_kind == "classification":
         proba = model.predict_proba(X_valid)
-        return classification_metrics(
+        metrics = classification_metrics(
             y_valid, model.predict(X_valid), proba, np.arange(len(classes))
         )
-    return regression_metrics(y_valid, model.predict(X_valid))
-
-
-def _mean_metrics(fold_metrics: list[dict]) -> dict:
-    """Average each metric over folds; a metric undefined in any fold is None."""
-    averaged = {}
-    for name in fold_metrics[0]:
-        values = [fold[name] for fold in fold_metrics]
-        mean = float(np.mean(values))
-        averaged[name] = mean if np.isfinite(mean) else None
-    return averaged
+        return metrics, np.asarray(proba)
+    predicted = model.predict(X_valid)
+    return regression_metrics(y_valid, predicted), np.asarray(predicted)

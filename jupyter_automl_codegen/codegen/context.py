@@ -13,6 +13,12 @@ from .errors import CodegenError
 # Plan kinds whose columns ``prepare_data`` turns into text (str, missing as NaN).
 TEXT_LIKE_KINDS = ("categorical", "high_cardinality", "text")
 KIND_ORDER = ("numeric", "categorical", "high_cardinality", "datetime", "text")
+# Top-level classes a context may hold: a pipeline, or an ensemble of pipelines.
+PIPELINE_CLASS = "sklearn.pipeline.Pipeline"
+ENSEMBLE_CLASSES = tuple(
+    f"sklearn.ensemble.{name}"
+    for name in ("VotingClassifier", "VotingRegressor", "StackingClassifier", "StackingRegressor")
+)
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,21 @@ class CodegenContext:
     metrics: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     validation_description: str = ""
+    # Ensembles: per member, {"run_id", "algorithm", "name"[, "weight"]} in member order.
+    members: tuple[dict, ...] = ()
 
     def __post_init__(self):
         if self.task not in ("classification", "regression"):
             raise CodegenError(f"task={self.task!r} is not classification or regression")
-        if self.pipeline_spec.get("class") != "sklearn.pipeline.Pipeline":
-            raise CodegenError("the pipeline spec must be a sklearn.pipeline.Pipeline")
+        if self.pipeline_spec.get("class") not in (PIPELINE_CLASS, *ENSEMBLE_CLASSES):
+            raise CodegenError(
+                "the pipeline spec must be a sklearn.pipeline.Pipeline or a scikit-learn "
+                "voting or stacking ensemble of pipelines"
+            )
+
+    @property
+    def is_ensemble(self) -> bool:
+        return self.pipeline_spec["class"] in ENSEMBLE_CLASSES
 
     @property
     def primary_metric_value(self):
@@ -86,4 +101,5 @@ class CodegenContext:
             primary_metric=experiment.get("primary_metric"),
             metrics=run.get("metrics") or {},
             versions=run.get("versions") or {},
+            members=tuple((run.get("properties") or {}).get("members") or ()),
         )

@@ -17,7 +17,7 @@ from .errors import redact_paths
 
 _ERROR_CHARS = 2000
 # Child run properties the API shows (the rest is bookkeeping: worker, compute, ...).
-_RUN_PROPERTIES = ("hyperparameters", "scaler", "trial")
+_RUN_PROPERTIES = ("hyperparameters", "scaler", "trial", "members", "meta_learner", "scoring")
 
 
 def primary_metric(name: str, value: float | None) -> dict[str, Any]:

@@ -132,7 +132,8 @@ async def test_runs_filter_by_status_and_say_whether_code_exists(jp_fetch, train
 async def test_run_detail_has_spec_hyperparameters_and_featurization(jp_fetch, trained_store):
     store = trained_store["store"]
     experiment = store.get_experiment(trained_store["classification"].experiment_id)
-    run = store.get_run(experiment.best_run_id)
+    trials = [c for c in trained_store["classification"].leaderboard() if not c.members]
+    run = store.get_run(trials[0].id)  # the best trial (the best run may be an ensemble)
     parent = store.get_run(experiment.parent_run_id)
     status, reply = await call(jp_fetch, "GET", f"runs/{run.id}")
     assert status == 200
@@ -341,3 +342,16 @@ async def test_codegen_brings_the_datetime_helper_when_the_model_needs_it(
     assert helper.read_text(encoding="utf-8") == (stored / "datetime_features.py").read_text(
         encoding="utf-8"
     )
+
+
+async def test_run_detail_of_an_ensemble_lists_its_members(jp_fetch, trained_store):
+    run = trained_store["regression"]
+    ensembles = [c for c in run.get_children(status="completed") if c.members]
+    assert {c.algorithm for c in ensembles} == {"VotingEnsemble", "StackEnsemble"}
+    for ensemble in ensembles:
+        status, reply = await call(jp_fetch, "GET", f"runs/{ensemble.id}")
+        assert status == 200
+        assert reply["algorithm"] == ensemble.algorithm
+        assert reply["properties"]["members"] == ensemble.members
+        assert reply["properties"]["scoring"] == ensemble.properties["scoring"]
+        assert reply["spec"] == ensemble.spec
