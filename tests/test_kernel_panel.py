@@ -98,7 +98,8 @@ def test_selecting_a_run_shows_its_metrics_algorithm_hyperparameters_and_featuri
     store = trained_store["store"]
     penguins = _experiment(trained_store, "classification")
     panel.experiment_dropdown.value = penguins.id
-    run = store.list_runs(penguins.id, status="completed")[-1]
+    runs = store.list_runs(penguins.id, status="completed")
+    run = next(r for r in reversed(runs) if "members" not in r.properties)
     panel.select_run(run.id)
     details = panel.details_html.value
     assert run.id in details and run.algorithm in details
@@ -110,6 +111,13 @@ def test_selecting_a_run_shows_its_metrics_algorithm_hyperparameters_and_featuri
     for group in parent.properties["featurization_descriptions"]:
         assert group in details
     assert not panel.view_code_button.disabled and not panel.insert_code_button.disabled
+
+    ensemble = next(r for r in runs if r.algorithm == "VotingEnsemble")
+    panel.select_run(ensemble.id)
+    details = panel.details_html.value
+    assert "Ensemble members" in details
+    for member in ensemble.properties["members"]:
+        assert member["run_id"] in details and f"weight {member['weight']}" in details
 
 
 def test_view_generated_code_writes_the_folder_and_displays_the_open_bundle(

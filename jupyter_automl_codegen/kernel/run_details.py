@@ -1,4 +1,5 @@
-"""The panel's description of one run: metrics, algorithm, hyperparameters, featurization.
+"""The panel's description of one run: metrics, algorithm, hyperparameters or ensemble
+members, featurization.
 
 Everything shown comes from user data (column names, experiment names, error texts), so
 every value is HTML-escaped; nothing from the store is ever markup.
@@ -35,6 +36,18 @@ def run_details_html(store: RunStore, run: Run) -> str:
     if hyperparameters:
         rows = [(escape(str(k)), escape(repr(v))) for k, v in sorted(hyperparameters.items())]
         parts.append(_table("Hyperparameters", ("parameter", "value"), rows))
+    members = run.properties.get("members") or []
+    if members:
+        rows = [
+            (escape(str(m.get("run_id"))), escape(f"{m.get('algorithm')}, weight {m['weight']}"))
+            if "weight" in m
+            else (escape(str(m.get("run_id"))), escape(str(m.get("algorithm"))))
+            for m in members
+        ]
+        parts.append(_table("Ensemble members", ("run", "algorithm"), rows))
+    meta = run.properties.get("meta_learner")
+    if meta:
+        parts.append(f"<p>Meta learner: {escape(str(meta))}</p>")
     descriptions = parent.properties.get("featurization_descriptions") or {}
     if descriptions:
         items = "".join(
