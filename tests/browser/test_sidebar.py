@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import urllib.request
 
 import nbformat
 from playwright.sync_api import expect
@@ -188,6 +189,33 @@ def test_palette_commands_open_the_best_models_code(page, lab):
     ).click()
     path = wait_for_current_document(page, "training_code.ipynb")
     assert f"/{newest['best_run']['id']}/" in f"/{path}"
+
+
+def test_open_in_setting_puts_the_notebook_beside_the_current_document(page, lab):
+    settings_url = f"{lab.url}lab/api/settings/jupyter-automl-codegen:plugin"
+    _put_settings(lab, settings_url, {"openIn": "split-right"})
+    try:
+        page.reload()
+        page.locator('.lm-TabBar-tab[data-id="filebrowser"]').wait_for()
+        page.evaluate("() => window.jupyterapp.commands.execute('launcher:create')")
+        expect(page.locator("#jp-main-dock-panel .lm-DockPanel-tabBar")).to_have_count(1)
+        open_sidebar(page)
+        page.locator(ROWS).first.get_by_role("button", name="View generated code").click()
+        wait_for_current_document(page, "training_code.ipynb")
+        # The launcher keeps its tab bar; the notebook gets a second one beside it.
+        expect(page.locator("#jp-main-dock-panel .lm-DockPanel-tabBar")).to_have_count(2)
+    finally:
+        _put_settings(lab, settings_url, {})
+
+
+def _put_settings(lab, url: str, values: dict) -> None:
+    request = urllib.request.Request(
+        url,
+        method="PUT",
+        data=json.dumps({"raw": json.dumps(values)}).encode(),
+        headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
 
 
 def test_sidebar_renders_in_the_dark_theme(page, lab, screenshot):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 
@@ -82,6 +83,44 @@ def test_failed_trials_show_their_error(chromium, tmp_path_factory):
         expect(row.get_by_role("button", name="View generated code")).to_have_count(0)
         details = page.locator(f'{SIDEBAR} [data-details-for="{run.id}"]')
         expect(details).to_contain_text("ValueError: Input X contains infinity")
+
+
+def test_long_leaderboards_are_paged(chromium, tmp_path_factory):
+    base = tmp_path_factory.mktemp("paged")
+    store = RunStore(base / "store")
+    _, parent = store.create_experiment(
+        "many models", task="regression", label="y", primary_metric="r2_score"
+    )
+    for index in range(120):
+        run = store.create_child_run(parent.id, algorithm="Ridge", spec=None)
+        store.start_run(run.id)
+        score = index / 120
+        store.complete_run(
+            run.id,
+            metrics={"r2_score": score},
+            primary_metric_value=score,
+            fit_time=0.01,
+            score_time=0.01,
+            model_bytes=pickle.dumps(index),
+            versions={},
+        )
+    store.finish_parent(parent.id, "completed", best_run_id=run.id)
+    with jupyterlab(base / "lab", base / "store") as lab:
+        page = _page(chromium, lab)
+        rows = page.locator(f"{SIDEBAR} tr.jp-AutoMLCodegen-run")
+        pager = page.locator(f"{SIDEBAR} .jp-AutoMLCodegen-pager")
+        runs_url = f"experiments/{lab.api('experiments')['items'][0]['id']}/runs"
+        for offset, label in ((0, "1–50 of 120"), (50, "51–100 of 120"), (100, "101–120 of 120")):
+            expect(pager).to_contain_text(label)
+            expected = [r["id"] for r in lab.api(f"{runs_url}?offset={offset}")["items"]]
+            expect(rows).to_have_count(len(expected))
+            expect(rows.first).to_have_attribute("data-run-id", expected[0])
+            expect(rows.first.locator("td").first).to_have_text(str(offset + 1))
+            if offset < 100:
+                pager.get_by_role("button", name="Next ›").click()
+        expect(pager.get_by_role("button", name="Next ›")).to_be_disabled()
+        pager.get_by_role("button", name="‹ Previous").click()
+        expect(pager).to_contain_text("51–100 of 120")
 
 
 def test_missing_server_extension_says_how_to_enable_it(chromium, tmp_path_factory, screenshot):
