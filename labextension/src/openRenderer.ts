@@ -63,7 +63,7 @@ class OpenFileRenderer extends Widget implements IRenderMime.IRenderer {
       event.preventDefault();
       void open();
     };
-    this.node.append('Opened ', link, ' in a new tab.');
+    this.node.append('Generated code: ', link);
     const key = `${path}@${request.created ?? ''}`;
     const fresh =
       request.created === undefined ||
