@@ -55,6 +55,29 @@ export interface IRun {
   error: string | null;
 }
 
+export interface IEnsembleMember {
+  run_id: string;
+  algorithm: string;
+  weight?: number;
+}
+
+/** `GET runs/{id}`: the summary plus what rebuilds the model. */
+export interface IRunDetail extends IRun {
+  properties: {
+    hyperparameters?: Record<string, unknown>;
+    scaler?: string | null;
+    members?: IEnsembleMember[];
+    meta_learner?: string;
+  };
+  featurization: {
+    columns: {
+      columns: { name: string; kind: string; reason: string }[];
+    } | null;
+    descriptions: Record<string, string> | null;
+    validation: string | null;
+  };
+}
+
 export interface IRunPage {
   total: number;
   limit: number;
@@ -113,6 +136,10 @@ export class AutoMLApi {
     return this.request(
       `experiments/${encodeURIComponent(experimentId)}/runs?${params}`
     );
+  }
+
+  getRun(runId: string): Promise<IRunDetail> {
+    return this.request(`runs/${encodeURIComponent(runId)}`);
   }
 
   /** Writes the run's code folder into the shared folder (kept when it is already there). */

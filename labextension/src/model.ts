@@ -5,7 +5,7 @@
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, AutoMLApi, IExperiment, IRunPage } from './api';
+import { ApiError, AutoMLApi, IExperiment, IRunDetail, IRunPage } from './api';
 
 /** While nothing runs, polling slows to this multiple of the interval from the settings. */
 const IDLE_FACTOR = 10;
@@ -142,6 +142,26 @@ export class SidebarModel {
     void this._poll.refresh();
   }
 
+  /** A run's details once loaded (a finished run's record does not change), else null. */
+  detail(runId: string): IRunDetail | ApiError | null {
+    const cached = this._details.get(runId);
+    if (cached === undefined) {
+      this._details.set(runId, null);
+      this.api
+        .getRun(runId)
+        .catch(error =>
+          error instanceof ApiError
+            ? error
+            : new ApiError(String(error), 0, 'unknown')
+        )
+        .then(result => {
+          this._details.set(runId, result);
+          this._changed.emit();
+        });
+    }
+    return cached ?? null;
+  }
+
   /** Marks a run busy while `work` runs, so its button shows progress. */
   async withPending<T>(runId: string, work: () => Promise<T>): Promise<T> {
     this._pending.add(runId);
@@ -177,6 +197,7 @@ export class SidebarModel {
   private _intervalMs: number;
   private _pending = new Set<string>();
   private _ticket = 0;
+  private _details = new Map<string, IRunDetail | ApiError | null>();
   private _poll: Poll;
 }
 

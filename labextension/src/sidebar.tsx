@@ -16,7 +16,14 @@ import { Message } from '@lumino/messaging';
 import { Menu } from '@lumino/widgets';
 import * as React from 'react';
 
-import { CODE_FILES, IExperiment, IRun, IRunPage } from './api';
+import {
+  ApiError,
+  CODE_FILES,
+  IExperiment,
+  IRun,
+  IRunDetail,
+  IRunPage
+} from './api';
 import {
   formatMetric,
   formatSeconds,
@@ -411,6 +418,9 @@ function RunRows(props: IRunRowsProps): React.ReactElement {
               <pre className="jp-AutoMLCodegen-run-error">{run.error}</pre>
             )}
             {expanded && <MetricsGrid run={run} />}
+            {expanded && run.status === 'completed' && (
+              <RunDetails detail={model.detail(run.id)} />
+            )}
           </td>
         </tr>
       )}
@@ -437,6 +447,70 @@ function MetricsGrid({ run }: { run: IRun }): React.ReactElement {
         <code>{run.id}</code>
       </dd>
     </dl>
+  );
+}
+
+/** What rebuilds the model: hyperparameters or ensemble members, and the featurization. */
+function RunDetails({
+  detail
+}: {
+  detail: IRunDetail | ApiError | null;
+}): React.ReactElement {
+  if (detail === null) {
+    return <p className="jp-AutoMLCodegen-loading">Loading details…</p>;
+  }
+  if (detail instanceof ApiError) {
+    return <p className="jp-AutoMLCodegen-run-error">{detail.message}</p>;
+  }
+  const { hyperparameters, members, meta_learner, scaler } = detail.properties;
+  const descriptions = detail.featurization.descriptions ?? {};
+  return (
+    <div className="jp-AutoMLCodegen-run-details">
+      {members && members.length > 0 && (
+        <>
+          <h4>Members</h4>
+          <ul className="jp-AutoMLCodegen-members">
+            {members.map(member => (
+              <li key={member.run_id} title={member.run_id}>
+                {member.algorithm}
+                {member.weight !== undefined && ` × ${member.weight}`}
+              </li>
+            ))}
+          </ul>
+          {meta_learner && <p>Meta learner: {meta_learner}</p>}
+        </>
+      )}
+      {hyperparameters && Object.keys(hyperparameters).length > 0 && (
+        <>
+          <h4>Hyperparameters{scaler ? ` (scaler: ${scaler})` : ''}</h4>
+          <dl className="jp-AutoMLCodegen-metrics">
+            {Object.entries(hyperparameters)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, value]) => (
+                <React.Fragment key={name}>
+                  <dt>{name}</dt>
+                  <dd>{JSON.stringify(value)}</dd>
+                </React.Fragment>
+              ))}
+          </dl>
+        </>
+      )}
+      {Object.keys(descriptions).length > 0 && (
+        <>
+          <h4>Featurization</h4>
+          <ul className="jp-AutoMLCodegen-featurization">
+            {Object.entries(descriptions).map(([group, text]) => (
+              <li key={group}>
+                <strong>{group}</strong>: {text}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {detail.featurization.validation && (
+        <p>Validation: {detail.featurization.validation}</p>
+      )}
+    </div>
   );
 }
 

@@ -76,6 +76,28 @@ def test_sidebar_lists_experiments_and_marks_the_best_model(page, lab, screensho
     details = page.locator(f'{SIDEBAR} [data-details-for="{first["id"]}"]')
     for name in first["metrics"]:
         expect(details).to_contain_text(name.replace("_", " "))
+    # ... and what rebuilds it: hyperparameters (or an ensemble's members) and featurization.
+    detail = lab.api(f"runs/{first['id']}")
+    expect(details).to_contain_text("Featurization")
+    for group in detail["featurization"]["descriptions"]:
+        expect(details).to_contain_text(group)
+    for member in detail["properties"].get("members", []):
+        expect(details).to_contain_text(member["algorithm"])
+    for name in detail["properties"].get("hyperparameters", {}):
+        expect(details).to_contain_text(name)
+    # An ensemble in the leaderboard lists its members with their weights.
+    voting = next(r for r in runs["items"] if r["algorithm"] == "VotingEnsemble")
+    voting_row = page.locator(f'{ROWS}[data-run-id="{voting["id"]}"]')
+    if voting_row.get_attribute("aria-expanded") != "true":  # it may be the best, open above
+        voting_row.locator(".jp-AutoMLCodegen-algorithm-line").click()
+    members = page.locator(
+        f'{SIDEBAR} [data-details-for="{voting["id"]}"] .jp-AutoMLCodegen-members li'
+    )
+    voting_members = lab.api(f"runs/{voting['id']}")["properties"]["members"]
+    expect(members).to_have_count(len(voting_members))
+    expect(members.first).to_have_text(
+        f"{voting_members[0]['algorithm']} × {voting_members[0]['weight']}"
+    )
     screenshot(page, "sidebar")
 
 
