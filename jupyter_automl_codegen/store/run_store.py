@@ -514,6 +514,36 @@ class RunStore:
             )
         return self.get_run(parent_run_id)
 
+    def reopen_parent(self, parent_run_id: str, **props: Any) -> Run:
+        """failed/canceled -> running again (an interrupted experiment is resumed).
+
+        The calling process becomes the owner, the error and end time are cleared, the
+        experiment's best run is unset until it finishes again, and ``props`` are merged into
+        the parent's properties. Its finished children are kept as they are.
+        """
+        validate_parent_run_id(parent_run_id)
+        owner = current_process()
+        with self._write() as conn:
+            parent = self._run_row(conn, parent_run_id)
+            if parent["kind"] != "parent":
+                raise StoreStateError(f"run {parent_run_id} is not a parent run")
+            if parent["status"] not in ("failed", "canceled"):
+                raise StoreStateError(
+                    f"cannot resume parent run {parent_run_id}: it is {parent['status']}"
+                )
+            merged = loads(parent["properties"]) or {}
+            merged.update(props)
+            conn.execute(
+                "UPDATE runs SET status = 'running', error = NULL, ended_at = NULL,"
+                " properties = ?, owner_pid = ?, owner_start = ?, owner_host = ? WHERE id = ?",
+                (dumps(merged), owner.pid, owner.start, owner.host, parent_run_id),
+            )
+            conn.execute(
+                "UPDATE experiments SET best_run_id = NULL WHERE parent_run_id = ?",
+                (parent_run_id,),
+            )
+        return self.get_run(parent_run_id)
+
     def get_run(self, run_id: str) -> Run:
         """The run ``run_id`` (parent or child)."""
         validate_run_id(run_id)
