@@ -218,3 +218,33 @@ def test_an_unreachable_scheduler_is_a_config_error(tmp_path):
 
         DaskCompute(config.dask_scheduler, b"", connect_timeout=2)
     assert penguins.label == config.label_column_name
+
+
+def test_script_run_notebook_runs_the_script_on_the_cluster(cluster, dask_run, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    from jupyter_automl_codegen.stored_code import generate_run_code
+
+    store, run = dask_run["store"], dask_run["run"]
+    child = next(c for c in run.leaderboard() if c.algorithm not in ENSEMBLES)
+    folder = tmp_path / "code"
+    generate_run_code(store, child.id, folder)
+    path = folder / "script_run_notebook.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cells = [c for c in notebook.cells if "DASK_SCHEDULER = None" in c.source]
+    assert len(cells) == 1
+    cells[0].source = cells[0].source.replace(
+        "DASK_SCHEDULER = None", f"DASK_SCHEDULER = {cluster.scheduler_address!r}"
+    )
+    NotebookClient(
+        notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    printed = "".join(
+        output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
+    )
+    assert f"Ran script.py on the Dask cluster at {cluster.scheduler_address}" in printed
+    assert json.loads((folder / "outputs" / "metrics.json").read_text()) == child.get_metrics()
+    retrained = joblib.load(folder / "outputs" / "model.pkl")
+    rows = ChildRun(store, child.id).prepare_features(dask_run["holdout"])
+    np.testing.assert_array_equal(retrained.predict(rows), store.load_model(child.id).predict(rows))
