@@ -20,6 +20,7 @@ replayed into the searcher so their configurations are not proposed again.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -32,7 +33,8 @@ from sklearn.pipeline import Pipeline
 from ..codegen import CodegenError
 from ..errors import UserInputError
 from ..spec import to_spec
-from ..store import RunStore
+from ..store import RunStore, StoreError
+from ..store.run_store import disk_full_message
 from ..stored_code import generate_run_code
 from .compute import Compute, DaskCompute, LocalCompute
 from .config import AutoMLConfig
@@ -227,8 +229,14 @@ def _interrupted(child) -> bool:
 
 
 def _end_on_error(run_store: RunStore, parent_id: str, error: BaseException) -> None:
+    """Mark the experiment failed (canceled on Ctrl-C); a full disk becomes a StoreError."""
     status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
-    run_store.finish_parent(parent_id, status, error=f"{type(error).__name__}: {error}")
+    try:
+        run_store.finish_parent(parent_id, status, error=f"{type(error).__name__}: {error}")
+    except StoreError:  # e.g. the disk is full: the next open of the store marks it failed
+        pass
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise StoreError(disk_full_message(run_store.root, error.filename)) from error
 
 
 def _finish(run_store: RunStore, parent_id: str) -> AutoMLRun:

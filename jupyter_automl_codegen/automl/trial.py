@@ -156,6 +156,7 @@ class _limits:
             signal.setitimer(signal.ITIMER_REAL, timeout)
             faulthandler.dump_traceback_later(timeout + HARD_TIMEOUT_GRACE, exit=True)
         if memory_mb:
+            _import_classes(self.task.pipeline_spec)  # loading a library is not the trial's
             self._limit_memory(memory_mb)
         return self
 
@@ -186,6 +187,24 @@ class _limits:
 
             resource.setrlimit(resource.RLIMIT_AS, self.saved_rlimit)
         return False
+
+
+def _import_classes(spec) -> None:
+    """Import the modules of every class a spec names (they are on the spec's allowlist)."""
+    import importlib
+
+    if isinstance(spec, dict):
+        path = spec.get("class")
+        if isinstance(path, str) and "." in path:
+            try:
+                importlib.import_module(path.rsplit(".", 1)[0])
+            except ImportError:
+                pass  # from_spec reports it
+        for value in spec.values():
+            _import_classes(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            _import_classes(value)
 
 
 def _address_space_bytes() -> int | None:
@@ -300,8 +319,15 @@ def _training_data(task: TrialTask, data: bytes | None = None):
 
 
 def _featurizer_key(task: TrialTask, fold) -> tuple:
+    """Folds depend on the data, the featurizer and the validation scheme (a reused worker
+    may serve experiments that split the same data differently)."""
     featurizer_spec = task.pipeline_spec["params"]["steps"][0]
-    return (task.snapshot_sha256, json.dumps(featurizer_spec, sort_keys=True), fold)
+    return (
+        task.snapshot_sha256,
+        json.dumps(featurizer_spec, sort_keys=True),
+        json.dumps(task.scheme, sort_keys=True),
+        fold,
+    )
 
 
 @dataclass(frozen=True)

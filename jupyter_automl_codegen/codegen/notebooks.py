@@ -260,7 +260,7 @@ def run_script_on_worker(sources, data, data_name):
         (folder / data_name).write_bytes(data)
         command = ["script.py", "--data", data_name, "--output-dir", "outputs"]
         process = subprocess.run(
-            [sys.executable, *command], cwd=folder, capture_output=True, text=True
+            [sys.executable, *command], check=False, cwd=folder, capture_output=True, text=True
         )
         outputs = folder / "outputs"
         files = {}
