@@ -354,7 +354,7 @@ def _search_on(
     feature_count = max(1, len(plan.feature_columns))
     searcher = Searcher(config.task, config.algorithms(), config.seed, len(y), feature_count)
     for child in history:  # a resumed experiment: what its finished trials found
-        value = child.get_metrics().get(config.primary_metric)
+        value = (child.metrics or {}).get(config.primary_metric)
         past = None if value is None else loss(config.primary_metric, value)
         searcher.tell(searcher.propose(child.algorithm), past if child.status == "completed" else None)
     progress = SearchProgress(config, enabled=show_progress)
