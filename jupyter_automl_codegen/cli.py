@@ -41,9 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = commands.add_parser("train", help="train an AutoML experiment on a CSV/Parquet file")
-    train.add_argument(
-        "data", metavar="DATA", nargs="?", help="training data, .csv or .parquet"
-    )
+    train.add_argument("data", metavar="DATA", nargs="?", help="training data, .csv or .parquet")
     train.add_argument("--label", metavar="COL", help="column to predict (required)")
     train.add_argument(
         "--task", choices=("classification", "regression"), help="the task (required)"

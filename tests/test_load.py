@@ -99,7 +99,7 @@ def test_four_trainings_at_once_while_the_api_lists_runs(server_on_empty_store, 
         for training in trainings:
             if training.poll() is None:
                 training.kill()
-    for training, (stdout, stderr) in zip(trainings, outputs, strict=True):
+    for training, (_stdout, stderr) in zip(trainings, outputs, strict=True):
         assert training.returncode == 0, stderr[-2000:]
         assert "locked" not in stderr
     assert not failures, failures[:3]

@@ -356,7 +356,9 @@ def _search_on(
     for child in history:  # a resumed experiment: what its finished trials found
         value = (child.metrics or {}).get(config.primary_metric)
         past = None if value is None else loss(config.primary_metric, value)
-        searcher.tell(searcher.propose(child.algorithm), past if child.status == "completed" else None)
+        searcher.tell(
+            searcher.propose(child.algorithm), past if child.status == "completed" else None
+        )
     progress = SearchProgress(config, enabled=show_progress)
     pool = CandidatePool()
     inflight: dict = {}  # future -> (proposal, run id, launch time, task)

@@ -27,10 +27,10 @@ limit and the workers' own ``memory_limit`` governs memory.
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import io
 import json
-import faulthandler
 import os
 import signal
 import socket
