@@ -60,3 +60,13 @@ def segfaulting_run_trial(task, data=None):
     if _targeted(task):
         _segfault()
     return trial.run_trial(task, data)
+
+
+def _hang_briefly():
+    time.sleep(12)
+
+
+def briefly_hanging_run_trial(task, data=None):
+    """For Dask, where an abandoned trial's thread runs on: hangs 12 s, not 120 s."""
+    trial._training_data = _misbehaving(_hang_briefly)
+    return trial.run_trial(task, data)

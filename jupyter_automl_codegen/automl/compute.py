@@ -87,31 +87,62 @@ class DaskCompute(Compute):
                 "start it or give the address of a running one, e.g. tcp://host:8786."
             ) from None
         self.name = address
+        self._running: dict[Future, object] = {}  # our future -> the Dask future
         try:
             # hash=False: the experiment's own copy, released when the experiment ends.
             self._data = self.client.scatter(snapshot_bytes, broadcast=True, hash=False)
-            # retries=1: a trial that raises on the worker (it catches its own errors, so
-            # only an infrastructure failure does) runs once more before it fails.
-            self._executor = self.client.get_executor(pure=False, retries=1)
         except BaseException:
             self.client.close()
             raise
 
     def submit(self, function, task, *args) -> Future:
-        return self._executor.submit(function, task, *args, data=self._data)
+        # retries=1: a trial that raises on the worker (it catches its own errors, so only
+        # an infrastructure failure does) runs once more before it fails.
+        task_future = self.client.submit(
+            function, task, *args, data=self._data, pure=False, retries=1
+        )
+        future: Future = Future()
+        future.set_running_or_notify_cancel()
+        self._running[future] = task_future
+        task_future.add_done_callback(lambda done: self._settle(done, future))
+        return future
+
+    def _settle(self, task_future, future: Future) -> None:
+        self._running.pop(future, None)
+        _settle(task_future, future)
 
     def abandon(self, future: Future) -> None:
-        future.cancel()  # the scheduler releases it; a running thread ends on its own
+        task_future = self._running.pop(future, None)
+        if task_future is not None:
+            task_future.cancel()  # the scheduler releases it; a running thread ends on its own
 
     def stop(self) -> None:
-        self._executor.shutdown(wait=False)
+        for future in list(self._running):
+            self.abandon(future)
 
     def close(self) -> None:
+        self.stop()
         try:
             self.client.cancel([self._data], force=True)
         except Exception:  # the cluster may be gone already
             pass
         self.client.close()
+
+
+def _settle(task_future, future: Future) -> None:
+    """Hand a Dask future's outcome to ours (Dask runs this in its callback thread)."""
+    if future.done():
+        return
+    try:
+        if task_future.status == "finished":
+            future.set_result(task_future.result())
+        elif task_future.status == "cancelled":
+            future.set_exception(RuntimeError("the trial was cancelled on the Dask cluster"))
+        else:
+            future.set_exception(task_future.exception())
+    except BaseException as error:  # noqa: BLE001 - reached the driver as the trial's error
+        if not future.done():
+            future.set_exception(error)
 
 
 def import_distributed():
