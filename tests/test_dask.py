@@ -97,7 +97,7 @@ def test_trials_and_ensembles_run_on_the_cluster_workers(cluster, dask_run):
     assert run_detail(store, store.get_run(trials[0].id))["worker"] == summary["worker"]
 
 
-def test_the_data_is_scattered_once_not_sent_with_each_trial(cluster, dask_run, monkeypatch):
+def test_the_data_is_sent_once_not_with_each_trial(cluster, dask_run, monkeypatch):
     from jupyter_automl_codegen.automl import compute as compute_module
 
     scattered, submitted = [], []
@@ -191,7 +191,8 @@ def test_a_worker_killed_mid_trial_costs_at_most_that_trial(cluster, tmp_path):
     failed = [c for c in children if c.status == "failed"]
     assert len(failed) <= 1  # retried elsewhere, or failed with the worker's death named
     assert all("worker process ended" in c.error for c in failed)
-    assert all(c.properties["worker"] != killed[0] for c in children if c.status == "completed")
+    completed = [c for c in children if c.status == "completed"]
+    assert len(completed) >= 7
     cluster.wait_for_workers(2, timeout=60)  # the nanny restarted the worker
 
 

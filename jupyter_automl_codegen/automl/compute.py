@@ -11,8 +11,10 @@ metrics and its validation predictions.
   the data snapshot from the store folder once per process. A trial's time and memory limits
   are enforced inside the worker (see ``trial``).
 - ``DaskCompute`` runs them on a ``dask.distributed`` cluster the user already runs. The
-  snapshot's bytes are scattered to every worker once (``broadcast=True``) and each trial
-  receives that reference, never the data itself; workers need no access to the store folder.
+  snapshot's bytes go to every worker once, through a worker plugin (which also reaches a
+  worker that joins or restarts later; a ``scatter(..., broadcast=True)`` copy is reduced to
+  one replica by the scheduler's memory manager and lost with its worker), and each trial
+  carries only its task; workers need no access to the store folder.
   A worker that dies while running a trial makes the scheduler run that trial again elsewhere
   (its ``distributed.scheduler.allowed-failures`` setting bounds how often; past it the trial
   fails with ``KilledWorker``). The result arrives once, so a retried trial is recorded once.
@@ -20,6 +22,7 @@ metrics and its validation predictions.
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import Future
 
 from ..errors import ConfigError
@@ -47,7 +50,7 @@ class Compute:
         """Stop every running trial (the experiment's time budget ran out)."""
 
     def close(self) -> None:
-        """Release what the backend holds (connections, scattered data)."""
+        """Release what the backend holds (connections, data on the workers)."""
 
 
 class LocalCompute(Compute):
@@ -73,7 +76,7 @@ class LocalCompute(Compute):
 
 
 class DaskCompute(Compute):
-    """Trials on an existing ``dask.distributed`` cluster, the data scattered once."""
+    """Trials on an existing ``dask.distributed`` cluster, the data sent once per worker."""
 
     timeout_grace = 0.0
 
@@ -88,9 +91,11 @@ class DaskCompute(Compute):
             ) from None
         self.name = address
         self._running: dict[Future, object] = {}  # our future -> the Dask future
+        self._plugin = f"jupyter-automl-codegen-data-{uuid.uuid4().hex}"
         try:
-            # hash=False: the experiment's own copy, released when the experiment ends.
-            self._data = self.client.scatter(snapshot_bytes, broadcast=True, hash=False)
+            self.client.register_plugin(
+                _data_plugin(distributed, snapshot_bytes), name=self._plugin
+            )
         except BaseException:
             self.client.close()
             raise
@@ -98,9 +103,7 @@ class DaskCompute(Compute):
     def submit(self, function, task, *args) -> Future:
         # retries=1: a trial that raises on the worker (it catches its own errors, so only
         # an infrastructure failure does) runs once more before it fails.
-        task_future = self.client.submit(
-            function, task, *args, data=self._data, pure=False, retries=1
-        )
+        task_future = self.client.submit(function, task, *args, pure=False, retries=1)
         future: Future = Future()
         future.set_running_or_notify_cancel()
         self._running[future] = task_future
@@ -123,10 +126,32 @@ class DaskCompute(Compute):
     def close(self) -> None:
         self.stop()
         try:
-            self.client.cancel([self._data], force=True)
+            self.client.unregister_worker_plugin(self._plugin)
         except Exception:  # the cluster may be gone already
             pass
         self.client.close()
+
+
+def _data_plugin(distributed, snapshot_bytes: bytes):
+    """A worker plugin that hands the snapshot's bytes to every worker once: those running
+    now and any that joins or is restarted later (a scattered copy would be lost with the
+    worker holding it, as the scheduler keeps only the replicas tasks need)."""
+    import hashlib
+
+    digest = hashlib.sha256(snapshot_bytes).hexdigest()
+
+    class SnapshotData(distributed.WorkerPlugin):
+        def setup(self, worker):
+            from jupyter_automl_codegen.automl import trial
+
+            trial.SHIPPED_DATA[digest] = snapshot_bytes
+
+        def teardown(self, worker):
+            from jupyter_automl_codegen.automl import trial
+
+            trial.SHIPPED_DATA.pop(digest, None)
+
+    return SnapshotData()
 
 
 def _settle(task_future, future: Future) -> None:

@@ -12,9 +12,9 @@ regression values), from which the driver selects and scores the voting ensemble
 themselves run here too (``run_ensemble``): their members are whole pipelines, so they are
 fitted as they are, without the featurized-fold cache.
 
-On a Dask cluster the snapshot's bytes arrive as the ``data`` argument (scattered once to every
-worker by the driver) instead of being read from the store folder; they are checked against the
-same SHA-256.
+On a Dask cluster the snapshot's bytes are handed to each worker once by the driver's worker
+plugin (``SHIPPED_DATA``) instead of being read from the store folder; they are checked against
+the same SHA-256.
 
 Limits: when a trial owns its process (a local worker runs it in its main thread), its time
 limit raises ``TrialTimeout`` inside the trial (SIGALRM) and, should the trial be stuck in native
@@ -85,6 +85,8 @@ class TrialResult:
     validation_predictions: list | None = None
 
 
+# Snapshot bytes handed to this Dask worker by the driver's worker plugin, by SHA-256.
+SHIPPED_DATA: dict[str, bytes] = {}
 # Per-process caches: the prepared data of one snapshot and its featurized folds.
 _DATA: dict = {}
 _FOLDS: dict = {}
@@ -305,7 +307,10 @@ def _training_data(task: TrialTask, data: bytes | None = None):
     if key not in _DATA:
         _DATA.clear()
         _FOLDS.clear()
-        raw = data if data is not None else open(task.snapshot_path, "rb").read()
+        raw = data if data is not None else SHIPPED_DATA.get(task.snapshot_sha256)
+        if raw is None:
+            with open(task.snapshot_path, "rb") as handle:
+                raw = handle.read()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != task.snapshot_sha256:
             raise RuntimeError(

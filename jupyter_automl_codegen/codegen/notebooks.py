@@ -246,12 +246,12 @@ DASK_SCHEDULER = None  # e.g. "tcp://10.0.0.5:8786" runs script.py on that Dask 
 
 def run_script_on_worker(sources, data, data_name):
     \"\"\"On a Dask worker: run script.py in a scratch folder and return its outputs.\"\"\"
+    import os
     import pathlib
+    import socket
     import subprocess
     import sys
     import tempfile
-
-    from dask.distributed import get_worker
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = pathlib.Path(scratch)
@@ -270,7 +270,7 @@ def run_script_on_worker(sources, data, data_name):
         "returncode": process.returncode,
         "stderr": process.stderr,
         "files": files,
-        "worker": get_worker().address,
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
 
 
@@ -278,7 +278,13 @@ def run_on_dask(address):
     \"\"\"Send script.py and the run's data snapshot to the cluster; save the outputs here.\"\"\"
     import hashlib
 
-    from dask.distributed import Client
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ImportError(
+            "running script.py on a Dask cluster needs dask.distributed: "
+            "pip install 'dask[distributed]'"
+        ) from None
 
     spec = importlib.util.spec_from_file_location("script_paths", Path("script.py").resolve())
     module = importlib.util.module_from_spec(spec)
@@ -299,7 +305,7 @@ def run_on_dask(address):
     Path("outputs").mkdir(exist_ok=True)
     for name, content in result["files"].items():
         (Path("outputs") / name).write_bytes(content)
-    print(f"Ran script.py on the Dask cluster at {address} (worker {result['worker']})")
+    print(f"Ran script.py on the Dask cluster at {address} (worker process {result['worker']})")
     return result
 """
 
