@@ -41,9 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = commands.add_parser("train", help="train an AutoML experiment on a CSV/Parquet file")
-    train.add_argument("data", metavar="DATA", help="training data, .csv or .parquet")
-    train.add_argument("--label", required=True, metavar="COL", help="column to predict")
-    train.add_argument("--task", required=True, choices=("classification", "regression"))
+    train.add_argument("data", metavar="DATA", nargs="?", help="training data, .csv or .parquet")
+    train.add_argument("--label", metavar="COL", help="column to predict (required)")
+    train.add_argument(
+        "--task", choices=("classification", "regression"), help="the task (required)"
+    )
     train.add_argument("--metric", metavar="NAME", help="primary metric (Azure AutoML names)")
     train.add_argument(
         "--timeout",
@@ -67,6 +69,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-ensembles",
         action="store_true",
         help="do not end with the VotingEnsemble and StackEnsemble runs",
+    )
+    train.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run the trials on this running Dask scheduler (tcp://host:8786); "
+        "needs `pip install jupyter-automl-codegen[dask]`",
+    )
+    train.add_argument(
+        "--trial-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="a trial running longer fails and the search goes on",
+    )
+    train.add_argument(
+        "--trial-memory",
+        type=int,
+        metavar="MB",
+        help="a trial allocating more memory than this fails (local workers, POSIX)",
+    )
+    train.add_argument(
+        "--resume",
+        metavar="EXPERIMENT_ID",
+        help="continue an interrupted experiment with the budget it had left "
+        "(no DATA, --label or --task)",
     )
     train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
@@ -114,6 +140,15 @@ def _train(args) -> int:
     from .automl import AutoMLConfig, submit
     from .automl.data import read_table
 
+    if args.resume is not None:
+        return _resume(args)
+    missing = [
+        flag
+        for flag, value in (("DATA", args.data), ("--label", args.label), ("--task", args.task))
+        if value is None
+    ]
+    if missing:
+        raise CommandError(f"train needs {', '.join(missing)} (or --resume EXPERIMENT_ID).")
     config = AutoMLConfig(
         task=args.task,
         label_column_name=args.label,
@@ -125,6 +160,9 @@ def _train(args) -> int:
         enable_code_generation=not args.no_code_generation,
         enable_voting_ensemble=not args.no_ensembles,
         enable_stack_ensemble=not args.no_ensembles,
+        dask_scheduler=args.dask_scheduler,
+        trial_timeout_seconds=args.trial_timeout,
+        trial_memory_mb=args.trial_memory,
     )
     config.validate()  # before the store is opened: bad flags change nothing
     data = read_table(args.data)
@@ -136,12 +174,47 @@ def _train(args) -> int:
         experiment_name=args.experiment or Path(args.data).stem,
         show_progress=not args.json,
     )
+    _print_trained(args, store, run)
+    return 0
+
+
+def _resume(args) -> int:
+    from .automl import resume
+
+    given = [
+        flag
+        for flag, value in (
+            ("DATA", args.data),
+            ("--label", args.label),
+            ("--task", args.task),
+            ("--trial-memory", args.trial_memory),
+            ("--trial-timeout", args.trial_timeout),
+            ("--max-trials", args.max_trials),
+        )
+        if value is not None
+    ]
+    if given:
+        raise CommandError(
+            f"--resume continues the experiment with its own settings; drop {', '.join(given)}."
+        )
+    if args.dask_scheduler is not None:
+        from .automl.compute import import_distributed
+
+        import_distributed()
+    store = _open_store(args)
+    run = resume(
+        args.resume, store=store, show_progress=not args.json, dask_scheduler=args.dask_scheduler
+    )
+    _print_trained(args, store, run)
+    return 0
+
+
+def _print_trained(args, store, run) -> None:
     if args.json:
         _print_json(_train_summary(run))
     else:
         print(f"experiment {run.experiment_id}  parent run {run.id}  status {run.status}")
         print(leaderboard_table(store, run.experiment_id))
-    return 0
 
 
 def _demo(args) -> int:

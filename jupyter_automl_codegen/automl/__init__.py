@@ -12,6 +12,7 @@ _EXPORTS = {
     "ChildRun": ".runs",
     "ConfigError": "..errors",
     "DataError": "..errors",
+    "resume": ".experiment",
     "submit": ".experiment",
 }
 

@@ -6,6 +6,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
+from .compute import import_distributed
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names
 
@@ -36,7 +37,15 @@ class AutoMLConfig:
         ensemble (weights from greedy ensemble selection) and a stacking ensemble of the
         trained pipelines, each a child run of its own, inside the time budget.
     seed : seeds the folds, the tuners and every estimator, so runs repeat exactly.
-    max_concurrent_iterations : trials run at once in worker processes (default: all cores).
+    max_concurrent_iterations : trials run at once in worker processes (default: all cores;
+        on a Dask cluster, its number of worker threads).
+    dask_scheduler : address of a running ``dask.distributed`` scheduler (``tcp://host:8786``)
+        to run the trials on instead of local worker processes; needs the ``dask`` extra.
+    trial_timeout_seconds : a trial running longer fails (with a clear error) and the search
+        goes on.
+    trial_memory_mb : a trial allocating more than this many MB (of address space, on top of
+        what its worker uses when it starts) fails with ``MemoryError``; POSIX local workers
+        only (on Dask, set the workers' own ``memory_limit``).
     """
 
     task: str
@@ -53,6 +62,9 @@ class AutoMLConfig:
     enable_stack_ensemble: bool = True
     seed: int = 0
     max_concurrent_iterations: int | None = None
+    dask_scheduler: str | None = None
+    trial_timeout_seconds: float | None = None
+    trial_memory_mb: int | None = None
 
     def validate(self) -> AutoMLConfig:
         """Check every value and fill in the defaults; returns self for chaining."""
@@ -103,7 +115,34 @@ class AutoMLConfig:
                 raise ConfigError(f"{name}={getattr(self, name)!r} must be True or False.")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ConfigError(f"seed={self.seed!r} must be an integer.")
+        self._validate_compute()
         return self
+
+    def _validate_compute(self) -> None:
+        trial_timeout = self.trial_timeout_seconds
+        if trial_timeout is not None and (
+            isinstance(trial_timeout, bool)
+            or not isinstance(trial_timeout, (int, float))
+            or not math.isfinite(trial_timeout)
+            or trial_timeout <= 0
+        ):
+            raise ConfigError(
+                f"trial_timeout_seconds={trial_timeout!r} must be a positive number of seconds."
+            )
+        _check_positive_int("trial_memory_mb", self.trial_memory_mb)
+        if self.dask_scheduler is None:
+            return
+        if not isinstance(self.dask_scheduler, str) or not self.dask_scheduler.strip():
+            raise ConfigError(
+                f"dask_scheduler={self.dask_scheduler!r} must be a scheduler address such as "
+                "'tcp://127.0.0.1:8786'."
+            )
+        if self.trial_memory_mb is not None:
+            raise ConfigError(
+                "trial_memory_mb applies to local worker processes only; on a Dask cluster "
+                "limit memory with the workers' own memory_limit (dask worker --memory-limit)."
+            )
+        import_distributed()  # a clear error, naming the extra to install
 
     def algorithms(self) -> list[str]:
         """The algorithm names this experiment may try, in the zoo's order."""

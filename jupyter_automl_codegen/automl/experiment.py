@@ -1,6 +1,7 @@
 """Submitting an experiment: check the data, snapshot it, and run the search under its budget.
 
-Trials run in joblib's loky worker processes. The driver alone writes the run store. Results
+Trials run on a compute backend (``compute``): joblib's loky worker processes, or the workers of
+a Dask cluster named by ``dask_scheduler``. The driver alone writes the run store. Results
 are handed to the searcher in trial order, and trial k is proposed only once trials
 0..k-workers are known, so the same seed, data and trial count give the same leaderboard
 whatever the timing, while the workers stay busy.
@@ -10,10 +11,16 @@ The search leaves part of the time budget to the ensembles that end the experime
 trials' fit times. Trials still running when the search's share ends are stopped and fail. An
 ensemble that does not fit in the time left is skipped, and the reason is recorded on the
 parent run; one still running at the deadline is stopped and fails.
+
+A trial over its own time limit (``trial_timeout_seconds``) fails and the search goes on; so
+does one whose worker process died (a crash, or the memory limit). ``resume`` continues an
+interrupted experiment with the time and trials it had left, its finished trials kept and
+replayed into the searcher so their configurations are not proposed again.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -21,13 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from joblib.externals.loky import get_reusable_executor
 from sklearn.pipeline import Pipeline
 
 from ..codegen import CodegenError
+from ..errors import UserInputError
 from ..spec import to_spec
-from ..store import RunStore
+from ..store import RunStore, StoreError
+from ..store.run_store import disk_full_message
 from ..stored_code import generate_run_code
+from .compute import Compute, DaskCompute, LocalCompute
 from .config import AutoMLConfig
 from .data import DataError, check_class_counts, check_training_frame, read_table
 from .ensembles import (
@@ -125,16 +134,119 @@ def submit(
             show_progress=show_progress,
         )
     except BaseException as error:
-        status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
-        run_store.finish_parent(parent.id, status, error=f"{type(error).__name__}: {error}")
+        _end_on_error(run_store, parent.id, error)
         raise
-    run = AutoMLRun(run_store, parent.id)
+    return _finish(run_store, parent.id)
+
+
+def resume(
+    experiment_id: str,
+    *,
+    store: RunStore | str | Path | None = None,
+    show_progress: bool = True,
+    dask_scheduler: str | None = None,
+) -> AutoMLRun:
+    """Continue an interrupted (failed or canceled) experiment with the budget it had left.
+
+    Its finished trials are kept, and replayed into the searcher in trial order so that the
+    search goes on from what they found instead of proposing their configurations again.
+    Trials the interruption stopped stay failed and do not count against the trial budget.
+    The time left is the budget less the time from the experiment's start to its last
+    recorded trial. ``dask_scheduler`` runs the rest on a cluster (the original setting is
+    kept otherwise).
+    """
+    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    experiment = run_store.get_experiment(experiment_id)
+    parent = run_store.get_run(experiment.parent_run_id)
+    if parent.status not in ("failed", "canceled"):
+        raise UserInputError(
+            f"experiment {experiment_id} is {parent.status}; only an interrupted (failed or "
+            "canceled) experiment can be resumed."
+        )
+    props = parent.properties
+    if "validation" not in props or experiment.data_sha256 is None:
+        raise UserInputError(
+            f"experiment {experiment_id} stopped before its data was recorded; train it again."
+        )
+    config = AutoMLConfig(**props["config"])
+    if dask_scheduler is not None:
+        config.dask_scheduler = dask_scheduler
+        config.trial_memory_mb = None
+    config.validate()
+    children = run_store.list_runs(experiment_id)
+    trials = [c for c in children if c.algorithm not in (VOTING, STACK)]
+    history = sorted(
+        (c for c in trials if not _interrupted(c)), key=lambda c: c.properties.get("trial", 0)
+    )
+    stamps = [t for c in children for t in (c.ended_at, c.started_at) if t is not None]
+    used = (max(stamps) - parent.started_at).total_seconds() if stamps else 0.0
+    seconds_left = config.experiment_timeout_seconds - max(0.0, used)
+    trials_left = None if config.max_trials is None else config.max_trials - len(history)
+    if seconds_left <= 0 or (trials_left is not None and trials_left <= 0):
+        raise UserInputError(
+            f"experiment {experiment_id} has no budget left ({len(history)} trials finished, "
+            f"{max(0.0, used):.0f} s of {config.experiment_timeout_seconds:g} s used)."
+        )
+    plan = FeaturizationPlan.from_dict(props["featurization"])
+    scheme = ValidationScheme.from_dict(props["validation"])
+    frame = run_store.load_data_snapshot(experiment_id)
+    _, y, classes = prepare_training_data(frame, config.label_column_name, config.task, plan)
+    snapshot_path = str(run_store.data_snapshot_path(experiment_id))
+    run_store.reopen_parent(
+        parent.id,
+        resumed={
+            "previous_error": parent.error,
+            "seconds_used": round(max(0.0, used), 3),
+            "finished_trials": len(history),
+        },
+    )
+    try:
+        _search(
+            run_store,
+            parent.id,
+            config,
+            plan,
+            scheme,
+            snapshot_path,
+            experiment.data_sha256,
+            y=y,
+            n_classes=None if classes is None else len(classes),
+            show_progress=show_progress,
+            budget=seconds_left,
+            history=history,
+        )
+    except BaseException as error:
+        _end_on_error(run_store, parent.id, error)
+        raise
+    return _finish(run_store, parent.id)
+
+
+def _interrupted(child) -> bool:
+    """Whether a child run was stopped by its driver's death (not by its own failure)."""
+    return child.status in ("failed", "canceled") and (child.error or "").startswith(
+        ("interrupted", "canceled")
+    )
+
+
+def _end_on_error(run_store: RunStore, parent_id: str, error: BaseException) -> None:
+    """Mark the experiment failed (canceled on Ctrl-C); a full disk becomes a StoreError."""
+    status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
+    try:
+        run_store.finish_parent(parent_id, status, error=f"{type(error).__name__}: {error}")
+    except StoreError:  # e.g. the disk is full: the next open of the store marks it failed
+        pass
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise StoreError(disk_full_message(run_store.root, error.filename)) from error
+
+
+def _finish(run_store: RunStore, parent_id: str) -> AutoMLRun:
+    run = AutoMLRun(run_store, parent_id)
     board = run.leaderboard()  # best primary metric first, ties to the earlier trial
     if board:
-        run_store.finish_parent(parent.id, "completed", best_run_id=board[0].id)
+        run_store.finish_parent(parent_id, "completed", best_run_id=board[0].id)
     else:
         error = "no trial completed; see the child runs' errors"
-        run_store.finish_parent(parent.id, "failed", error=error)
+        run_store.finish_parent(parent_id, "failed", error=error)
     return run
 
 
@@ -164,13 +276,70 @@ def _search(
     y,
     n_classes,
     show_progress,
+    budget: float | None = None,
+    history: list | None = None,
 ) -> None:
     """Run trials until the time budget (less the ensembles' share) or the trial count is
-    spent, then the ensembles."""
+    spent, then the ensembles. ``history``: finished child runs of an interrupted experiment,
+    replayed into the searcher first (``budget`` is then the time it had left)."""
     started = time.monotonic()
-    budget = config.experiment_timeout_seconds
+    budget = config.experiment_timeout_seconds if budget is None else budget
     deadline = started + budget
-    workers = config.max_concurrent_iterations or _cpu_count()
+    compute = _compute(config, snapshot_path)
+    try:
+        _search_on(
+            compute,
+            run_store,
+            parent_id,
+            config,
+            plan,
+            scheme,
+            snapshot_path,
+            snapshot_sha,
+            y=y,
+            n_classes=n_classes,
+            show_progress=show_progress,
+            started=started,
+            budget=budget,
+            deadline=deadline,
+            history=history or [],
+        )
+    finally:
+        compute.close()
+
+
+def _compute(config: AutoMLConfig, snapshot_path: str) -> Compute:
+    """The backend the trials run on, and how many run at once there."""
+    if config.dask_scheduler is None:
+        return LocalCompute(config.max_concurrent_iterations or _cpu_count())
+    with open(snapshot_path, "rb") as handle:
+        data = handle.read()
+    compute = DaskCompute(config.dask_scheduler, data)
+    compute.workers = config.max_concurrent_iterations or max(
+        1, sum(compute.client.nthreads().values())
+    )
+    return compute
+
+
+def _search_on(
+    compute,
+    run_store,
+    parent_id,
+    config,
+    plan,
+    scheme,
+    snapshot_path,
+    snapshot_sha,
+    *,
+    y,
+    n_classes,
+    show_progress,
+    started,
+    budget,
+    deadline,
+    history,
+) -> None:
+    workers = compute.workers
     launcher = _TrialLauncher(
         run_store,
         parent_id,
@@ -180,16 +349,24 @@ def _search(
         scheme,
         snapshot_path,
         snapshot_sha,
+        compute,
     )
     feature_count = max(1, len(plan.feature_columns))
     searcher = Searcher(config.task, config.algorithms(), config.seed, len(y), feature_count)
+    for child in history:  # a resumed experiment: what its finished trials found
+        value = (child.metrics or {}).get(config.primary_metric)
+        past = None if value is None else loss(config.primary_metric, value)
+        searcher.tell(
+            searcher.propose(child.algorithm), past if child.status == "completed" else None
+        )
     progress = SearchProgress(config, enabled=show_progress)
     pool = CandidatePool()
     inflight: dict = {}  # future -> (proposal, run id, launch time, task)
     finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
-    told = launched = 0
+    told = launched = len(history)
     seconds_per_cost: dict[str, float] = {}
     reserve = 0.0
+    trial_limit = config.trial_timeout_seconds
     try:
         while True:
             while told in finished:
@@ -210,25 +387,33 @@ def _search(
                 proposal = _propose(searcher, seconds_per_cost, search_deadline - now)
                 if proposal is not None:
                     run_id, task = launcher.launch(proposal)
-                    # A worker that crashed breaks its pool; loky then hands out a new one.
-                    executor = get_reusable_executor(max_workers=workers)
-                    inflight[executor.submit(run_trial, task)] = (proposal, run_id, now, task)
+                    inflight[compute.submit(run_trial, task)] = (proposal, run_id, now, task)
                     launched += 1
                     continue
                 budget_left = False
             if not inflight:
                 break
-            timeout = max(0.0, search_deadline - now)
-            done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
-            if not done:  # the search's time ran out with trials still running
+            wake = search_deadline
+            if trial_limit is not None:
+                limit = trial_limit + compute.timeout_grace
+                wake = min(wake, min(at + limit for _, _, at, _ in inflight.values()))
+            done, _ = wait(inflight, timeout=max(0.0, wake - now), return_when=FIRST_COMPLETED)
+            if not done and time.monotonic() >= search_deadline:
+                # the search's time ran out with trials still running
                 reason = (
                     "timed out: the experiment's time budget ran out before this trial finished"
                 )
                 if reserve > 0:
                     reason += " (the rest of the budget is reserved for the ensembles)"
                 _fail_unfinished(run_store, inflight, reason)
-                get_reusable_executor(max_workers=workers).shutdown(wait=False, kill_workers=True)
+                compute.stop()
                 break
+            if not done:  # trials over their own time limit
+                for proposal, run_id in _over_limit(compute, inflight, trial_limit):
+                    run_store.fail_run(run_id, _timeout_message(trial_limit))
+                    finished[proposal.number] = (proposal, None)
+                    progress.update(None, deadline - time.monotonic())
+                continue
             for future in done:
                 proposal, run_id, launched_at, task = inflight.pop(future)
                 elapsed = time.monotonic() - launched_at
@@ -236,8 +421,8 @@ def _search(
                 seconds_per_cost[proposal.algorithm] = max(
                     per_cost, seconds_per_cost.get(proposal.algorithm, 0.0)
                 )
-                result = _result(future)
-                trial_loss = _record(run_store, run_id, result, config)
+                result = _result(future, elapsed, trial_limit)
+                trial_loss = _record(run_store, run_id, result, config, compute.name)
                 finished[proposal.number] = (proposal, trial_loss)
                 if trial_loss is not None:
                     pool.add(
@@ -264,6 +449,23 @@ def _search(
         run_store.update_properties(parent_id, ensembles=accounting)
     finally:
         progress.close()
+
+
+def _over_limit(compute: Compute, inflight: dict, trial_limit: float):
+    """Take the trials running longer than their limit out of ``inflight``."""
+    now = time.monotonic()
+    for future, (proposal, run_id, launched_at, _) in list(inflight.items()):
+        if now >= launched_at + trial_limit + compute.timeout_grace:
+            del inflight[future]
+            compute.abandon(future)
+            yield proposal, run_id
+
+
+def _timeout_message(trial_limit: float) -> str:
+    return (
+        f"timed out: the trial ran longer than its limit of {trial_limit:g} s "
+        "(trial_timeout_seconds)"
+    )
 
 
 class _Ensembles:
@@ -296,17 +498,15 @@ class _Ensembles:
                 report[name] = {"status": "skipped", "reason": str(skipped)}
                 continue
             run_id, task = self.launcher.launch_ensemble(plan, self._elapsed(), seconds_left)
-            executor = get_reusable_executor(max_workers=self.workers)
-            inflight[executor.submit(run_ensemble, task, plan.metrics is None)] = (plan, run_id)
+            future = self.launcher.compute.submit(run_ensemble, task, plan.metrics is None)
+            inflight[future] = (plan, run_id)
             report[name] = {"run_id": run_id}
         pending = set(inflight)
         while pending:  # record each ensemble as soon as it ends
             timeout = max(0.0, self.deadline - time.monotonic())
             done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
             if not done:
-                get_reusable_executor(max_workers=self.workers).shutdown(
-                    wait=False, kill_workers=True
-                )
+                self.launcher.compute.stop()
                 break
             for future in done:
                 plan, run_id = inflight[future]
@@ -329,7 +529,7 @@ class _Ensembles:
         result = _result(future)
         if plan.metrics is not None and result.error is None:
             result.metrics = plan.metrics
-        _record(store, run_id, result, self.launcher.config)
+        _record(store, run_id, result, self.launcher.config, self.launcher.compute.name)
         return store.get_run(run_id).status
 
     def _seconds_left(self, inflight: dict) -> float:
@@ -385,6 +585,7 @@ class _TrialLauncher:
     scheme: ValidationScheme
     snapshot_path: str
     snapshot_sha: str
+    compute: Compute
 
     def launch(self, proposal) -> tuple[str, TrialTask]:
         steps = [(FEATURIZE_STEP, self.featurizer)]
@@ -439,26 +640,35 @@ class _TrialLauncher:
             pipeline_spec=spec,
             scheme=self.scheme.to_dict(),
             plan=self.plan.to_dict(),
+            timeout_seconds=self.config.trial_timeout_seconds,
+            memory_mb=self.config.trial_memory_mb,
         )
 
 
-def _result(future) -> TrialResult:
-    """A finished task's result; a worker process that died gives a failed result."""
+def _result(future, elapsed: float | None = None, limit: float | None = None) -> TrialResult:
+    """A finished task's result; a worker process that died gives a failed result (a timed
+    out one when it died past the trial's time limit: the worker ended itself)."""
     try:
         return future.result()
-    except Exception as error:  # the worker process died (crash, out of memory)
+    except Exception as error:  # the worker process died (crash, out of memory, time limit)
+        if limit is not None and elapsed is not None and elapsed >= limit:
+            return TrialResult("", error=_timeout_message(limit))
         error_text = f"the worker process ended: {type(error).__name__}: {error}"
+        if "SIGSEGV" in error_text or "-11" in error_text:
+            error_text += " (segmentation fault)"
         return TrialResult("", error=error_text)
 
 
-def _record(run_store, run_id, result: TrialResult, config) -> float | None:
+def _record(run_store, run_id, result: TrialResult, config, compute: str) -> float | None:
     """Store a finished trial; return its loss, or None when it failed."""
     if result.error is not None:
+        if result.worker:
+            run_store.update_properties(run_id, worker=result.worker, compute=compute)
         run_store.fail_run(run_id, result.error, fit_time=result.fit_time)
         return None
     value = result.metrics.get(config.primary_metric)
     spec = run_store.get_run(run_id).spec
-    run_store.update_properties(run_id, worker=result.worker, compute="local")
+    run_store.update_properties(run_id, worker=result.worker, compute=compute)
     run_store.complete_run(
         run_id,
         metrics=result.metrics,

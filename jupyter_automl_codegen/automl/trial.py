@@ -11,15 +11,31 @@ A trial also hands back its predictions on each split's validation rows (class p
 regression values), from which the driver selects and scores the voting ensemble. Ensembles
 themselves run here too (``run_ensemble``): their members are whole pipelines, so they are
 fitted as they are, without the featurized-fold cache.
+
+On a Dask cluster the snapshot's bytes are handed to each worker once by the driver's worker
+plugin (``SHIPPED_DATA``) instead of being read from the store folder; they are checked against
+the same SHA-256.
+
+Limits: when a trial owns its process (a local worker runs it in its main thread), its time
+limit raises ``TrialTimeout`` inside the trial (SIGALRM) and, should the trial be stuck in native
+code that never returns to Python, ends the worker process a few seconds later (faulthandler's
+watchdog thread); its memory limit caps the worker's address space (``RLIMIT_AS``) at what it
+uses when the trial starts plus the limit, so an allocation beyond it raises ``MemoryError``.
+Both need POSIX; on Dask, where trials share a worker process, the driver enforces the time
+limit and the workers' own ``memory_limit`` governs memory.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import io
 import json
 import os
+import signal
 import socket
+import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -52,6 +68,8 @@ class TrialTask:
     pipeline_spec: dict
     scheme: dict
     plan: dict
+    timeout_seconds: float | None = None
+    memory_mb: int | None = None
 
 
 @dataclass
@@ -67,34 +85,153 @@ class TrialResult:
     validation_predictions: list | None = None
 
 
+# Snapshot bytes handed to this Dask worker by the driver's worker plugin, by SHA-256.
+SHIPPED_DATA: dict[str, bytes] = {}
 # Per-process caches: the prepared data of one snapshot and its featurized folds.
 _DATA: dict = {}
 _FOLDS: dict = {}
 
 
-def run_trial(task: TrialTask) -> TrialResult:
+# A trial stuck in native code past its time limit ends its worker this much later.
+HARD_TIMEOUT_GRACE = 3.0
+
+
+class TrialTimeout(Exception):
+    """The trial ran longer than its time limit."""
+
+
+def run_trial(task: TrialTask, data: bytes | None = None) -> TrialResult:
     """Cross-validate the pipeline, refit it on every row and return it serialised."""
-    return _guarded(_run, task)
+    return _guarded(_run, task, data)
 
 
-def run_ensemble(task: TrialTask, cross_validate: bool) -> TrialResult:
+def run_ensemble(task: TrialTask, cross_validate: bool, data: bytes | None = None) -> TrialResult:
     """Fit an ensemble of whole pipelines on every row (after cross-validating it, when asked:
     an ensemble scored from its members' validation predictions needs no validation here)."""
-    return _guarded(_run_ensemble, task, cross_validate)
+    return _guarded(_run_ensemble, task, data, cross_validate)
 
 
-def _guarded(function, task: TrialTask, *args) -> TrialResult:
-    worker = f"{socket.gethostname()}:{os.getpid()}"
+def worker_name() -> str:
+    """The Dask worker's address when on one, else ``host:pid``."""
+    distributed = sys.modules.get("distributed")
+    if distributed is not None:
+        try:
+            return distributed.get_worker().address
+        except ValueError:  # not inside a Dask task
+            pass
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _guarded(function, task: TrialTask, data, *args) -> TrialResult:
+    worker = worker_name()
     try:
-        with threadpool_limits(1), warnings.catch_warnings():
+        with _limits(task), threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return function(task, *args, worker=worker)
+            return function(task, data, *args, worker=worker)
+    except MemoryError as error:
+        limit = f" (trial_memory_mb={task.memory_mb})" if task.memory_mb else ""
+        detail = f": {error}" if str(error) else ""
+        return TrialResult(
+            task.run_id, error=f"MemoryError: out of memory{limit}{detail}", worker=worker
+        )
     except Exception as error:  # a failed trial is a result, never a crash of the search
         return TrialResult(task.run_id, error=f"{type(error).__name__}: {error}", worker=worker)
 
 
-def _run(task: TrialTask, *, worker: str) -> TrialResult:
-    X, y, classes = _training_data(task)
+class _limits:
+    """The trial's time and memory limits, applied only where the trial owns its process."""
+
+    def __init__(self, task: TrialTask):
+        self.task = task
+        self.owns_process = threading.current_thread() is threading.main_thread() and hasattr(
+            signal, "SIGALRM"
+        )
+        self.saved_rlimit = None
+        self.saved_handler = None
+
+    def __enter__(self):
+        if not self.owns_process:
+            return self
+        timeout, memory_mb = self.task.timeout_seconds, self.task.memory_mb
+        if timeout:
+            self.saved_handler = signal.signal(signal.SIGALRM, _on_alarm(timeout))
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            faulthandler.dump_traceback_later(timeout + HARD_TIMEOUT_GRACE, exit=True)
+        if memory_mb:
+            _import_classes(self.task.pipeline_spec)  # loading a library is not the trial's
+            self._limit_memory(memory_mb)
+        return self
+
+    def _limit_memory(self, memory_mb: int) -> None:
+        try:
+            import resource
+        except ImportError:  # not POSIX: the limit cannot be applied
+            return
+        used = _address_space_bytes()
+        if used is None:
+            return
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = used + memory_mb * 2**20
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        self.saved_rlimit = (soft, hard)
+
+    def __exit__(self, *exc_info):
+        if not self.owns_process:
+            return False
+        if self.task.timeout_seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            faulthandler.cancel_dump_traceback_later()
+            signal.signal(signal.SIGALRM, self.saved_handler or signal.SIG_DFL)
+        if self.saved_rlimit is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, self.saved_rlimit)
+        return False
+
+
+def _import_classes(spec) -> None:
+    """Import the modules of every class a spec names (they are on the spec's allowlist)."""
+    import importlib
+
+    if isinstance(spec, dict):
+        path = spec.get("class")
+        if isinstance(path, str) and "." in path:
+            try:
+                importlib.import_module(path.rsplit(".", 1)[0])
+            except ImportError:
+                pass  # from_spec reports it
+        for value in spec.values():
+            _import_classes(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            _import_classes(value)
+
+
+def _address_space_bytes() -> int | None:
+    """This process's virtual memory size (Linux ``/proc``, else psutil when installed)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil.Process().memory_info().vms
+
+
+def _on_alarm(timeout: float):
+    def handler(signum, frame):
+        raise TrialTimeout(f"timed out: the trial ran longer than its limit of {timeout:g} s")
+
+    return handler
+
+
+def _run(task: TrialTask, data, *, worker: str) -> TrialResult:
+    X, y, classes = _training_data(task, data)
     pipeline = from_spec(task.pipeline_spec)
     featurizer = pipeline.steps[0][1]
     scheme = ValidationScheme.from_dict(task.scheme)
@@ -132,8 +269,8 @@ def _run(task: TrialTask, *, worker: str) -> TrialResult:
     )
 
 
-def _run_ensemble(task: TrialTask, cross_validate: bool, *, worker: str) -> TrialResult:
-    X, y, classes = _training_data(task)
+def _run_ensemble(task: TrialTask, data, cross_validate: bool, *, worker: str) -> TrialResult:
+    X, y, classes = _training_data(task, data)
     ensemble = from_spec(task.pipeline_spec)
     metrics, fit_time, score_time = {}, 0.0, 0.0
     if cross_validate:
@@ -165,12 +302,15 @@ def _dump(model) -> bytes:
     return buffer.getvalue()
 
 
-def _training_data(task: TrialTask):
+def _training_data(task: TrialTask, data: bytes | None = None):
     key = (task.snapshot_sha256, task.label, task.task)
     if key not in _DATA:
         _DATA.clear()
         _FOLDS.clear()
-        raw = open(task.snapshot_path, "rb").read()
+        raw = data if data is not None else SHIPPED_DATA.get(task.snapshot_sha256)
+        if raw is None:
+            with open(task.snapshot_path, "rb") as handle:
+                raw = handle.read()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != task.snapshot_sha256:
             raise RuntimeError(
@@ -184,8 +324,15 @@ def _training_data(task: TrialTask):
 
 
 def _featurizer_key(task: TrialTask, fold) -> tuple:
+    """Folds depend on the data, the featurizer and the validation scheme (a reused worker
+    may serve experiments that split the same data differently)."""
     featurizer_spec = task.pipeline_spec["params"]["steps"][0]
-    return (task.snapshot_sha256, json.dumps(featurizer_spec, sort_keys=True), fold)
+    return (
+        task.snapshot_sha256,
+        json.dumps(featurizer_spec, sort_keys=True),
+        json.dumps(task.scheme, sort_keys=True),
+        fold,
+    )
 
 
 @dataclass(frozen=True)

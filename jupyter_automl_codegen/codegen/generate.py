@@ -71,6 +71,8 @@ def write_files(rendered: dict[str, str], out_dir: str | Path) -> dict[str, Path
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -240,6 +240,76 @@ if required and not warnings:
 """
 
 
+_DASK_CELL = """
+DASK_SCHEDULER = None  # e.g. "tcp://10.0.0.5:8786" runs script.py on that Dask cluster
+
+
+def run_script_on_worker(sources, data, data_name):
+    \"\"\"On a Dask worker: run script.py in a scratch folder and return its outputs.\"\"\"
+    import os
+    import pathlib
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = pathlib.Path(scratch)
+        for name, text in sources.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        (folder / data_name).write_bytes(data)
+        command = ["script.py", "--data", data_name, "--output-dir", "outputs"]
+        process = subprocess.run(
+            [sys.executable, *command], check=False, cwd=folder, capture_output=True, text=True
+        )
+        outputs = folder / "outputs"
+        files = {}
+        if outputs.is_dir():
+            files = {path.name: path.read_bytes() for path in outputs.iterdir()}
+    return {
+        "returncode": process.returncode,
+        "stderr": process.stderr,
+        "files": files,
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+    }
+
+
+def run_on_dask(address):
+    \"\"\"Send script.py and the run's data snapshot to the cluster; save the outputs here.\"\"\"
+    import hashlib
+
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ImportError(
+            "running script.py on a Dask cluster needs dask.distributed: "
+            "pip install 'dask[distributed]'"
+        ) from None
+
+    spec = importlib.util.spec_from_file_location("script_paths", Path("script.py").resolve())
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data_path = Path(module.DATA_PATH)
+    data = data_path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != module.DATA_SHA256:
+        raise RuntimeError(f"{data_path} is not the run's data snapshot (SHA-256 differs)")
+    sources = {path.name: path.read_text(encoding="utf-8") for path in Path(".").glob("*.py")}
+    with Client(address) as client:
+        future = client.submit(
+            run_script_on_worker, sources, data, "data" + data_path.suffix, pure=False
+        )
+        result = future.result()
+    if result["returncode"] != 0:
+        print(result["stderr"])
+        raise RuntimeError(f"script.py exited with {result['returncode']} on the cluster")
+    Path("outputs").mkdir(exist_ok=True)
+    for name, content in result["files"].items():
+        (Path("outputs") / name).write_bytes(content)
+    print(f"Ran script.py on the Dask cluster at {address} (worker process {result['worker']})")
+    return result
+"""
+
+
 def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
     """``script_run_notebook.ipynb``: run ``script.py`` as a new tracked run and compare."""
     return notebook_json(script_run_notebook_cells(context, code))
@@ -277,6 +347,9 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
     else:
         run_code = plain_run
         how = "The script runs as a plain Python process."
+    run_code = "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n" + "".join(
+        f"    {line}\n" if line else "\n" for line in run_code.splitlines()
+    )
     if context.classes is not None:
         predictions = (
             "pd.DataFrame(\n"
@@ -318,6 +391,16 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             "metrics.",
         ),
         ("code", _ENVIRONMENT_CHECK.strip()),
+        (
+            "markdown",
+            "### Where to run it\n\n"
+            "Set `DASK_SCHEDULER` to the address of a running Dask scheduler to run "
+            "`script.py` on one of that cluster's workers, the way a cloud workspace submits "
+            "to a compute target: the script and the run's data snapshot are sent to the "
+            "worker, which runs the script in a scratch folder and sends `model.pkl` and "
+            "`metrics.json` back into `outputs/`. Left at `None`, the script runs here.",
+        ),
+        ("code", _DASK_CELL.strip()),
         (
             "markdown",
             "### Run the script\n\n"

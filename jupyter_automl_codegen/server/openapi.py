@@ -56,6 +56,12 @@ _RUN_SUMMARY = {
     "started_at": _nullable(_TIME),
     "ended_at": _nullable(_TIME),
     "has_code": {"type": "boolean", "description": "whether the store holds its script.py"},
+    "compute": _nullable(
+        {"type": "string", "description": '"local" or the Dask scheduler address it ran on'}
+    ),
+    "worker": _nullable(
+        {"type": "string", "description": "the Dask worker address, or host:pid of a local one"}
+    ),
     "error": _nullable({"type": "string"}),
 }
 

@@ -16,7 +16,7 @@ from ..stored_code import stored_code_dir
 from .errors import redact_paths
 
 _ERROR_CHARS = 2000
-# Child run properties the API shows (the rest is bookkeeping: worker, compute, ...).
+# Child run properties the API shows (the rest is bookkeeping).
 _RUN_PROPERTIES = ("hyperparameters", "scaler", "trial", "members", "meta_learner", "scoring")
 
 
@@ -87,6 +87,8 @@ def run_summary(store: RunStore, run: Run) -> dict[str, Any]:
         "started_at": record["started_at"],
         "ended_at": record["ended_at"],
         "has_code": run.kind == "child" and has_stored_code(store, run.id),
+        "compute": run.properties.get("compute"),
+        "worker": run.properties.get("worker"),
         "error": None if run.error is None else redact_paths(run.error[:_ERROR_CHARS]),
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,6 +117,32 @@ class ConnectionManager:
                 pass
 
 
+class WriteLockStats:
+    """How long this process's write transactions waited for SQLite's write lock.
+
+    There is no retry loop to count: ``BEGIN IMMEDIATE`` waits inside SQLite (the busy
+    timeout, up to ``BUSY_TIMEOUT_S``), so the time it takes is the lock wait. Kept per
+    process, cheap (two clock reads per write); read by ``benchmarks/store_concurrency.py``.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.writes = 0
+        self.waited = 0  # writes that waited more than 1 ms for the lock
+        self.wait_seconds: list[float] = []
+
+    def record(self, seconds: float) -> None:
+        self.writes += 1
+        if seconds > 0.001:
+            self.waited += 1
+            self.wait_seconds.append(seconds)
+
+
+WRITE_LOCK_STATS = WriteLockStats()
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception.
@@ -123,7 +150,9 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     Taking the write lock up front means the busy timeout applies and the
     transaction can never fail half-way with SQLITE_BUSY on its first write.
     """
+    started = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
+    WRITE_LOCK_STATS.record(time.perf_counter() - started)
     try:
         yield conn
         conn.execute("COMMIT")
@@ -147,6 +176,7 @@ def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 __all__ = [
     "BUSY_TIMEOUT_S",
     "ConnectionManager",
+    "WRITE_LOCK_STATS",
     "open_connection",
     "read_transaction",
     "write_transaction",

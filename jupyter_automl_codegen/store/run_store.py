@@ -15,6 +15,7 @@ points at them is committed.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -71,6 +72,15 @@ SELECT e.id, e.name, e.task, e.label, e.primary_metric, e.created_at, e.parent_r
        (SELECT COUNT(*) FROM runs c WHERE c.parent_id = e.parent_run_id) AS num_runs
 FROM experiments e JOIN runs p ON p.id = e.parent_run_id
 """
+
+
+def disk_full_message(root: Path, path: object = None) -> str:
+    """Error for a write that found no space left where the store lives."""
+    where = f" writing {path}" if path else ""
+    return (
+        f"the disk holding the run store {root} is full{where}; free some space (the runs "
+        "finished so far are kept) or choose another --store directory"
+    )
 
 
 def interrupted_message(pid: int) -> str:
@@ -160,7 +170,13 @@ class RunStore:
         try:
             yield
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise StoreError(disk_full_message(self.root, self.db_path)) from exc
             raise StoreError(f"run store database {self.db_path}: {exc}") from exc
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StoreError(disk_full_message(self.root, exc.filename)) from exc
+            raise
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -269,7 +285,8 @@ class RunStore:
                 raise StoreStateError(f"experiment {experiment_id} already has a data snapshot")
         final = self.experiments_dir / experiment_id / SNAPSHOT_NAME
         table = pa.Table.from_pandas(df, preserve_index=False)
-        temp = files.write_temp(final, lambda handle: pq.write_table(table, handle))
+        with self._db_errors():
+            temp = files.write_temp(final, lambda handle: pq.write_table(table, handle))
         try:
             digest = files.sha256_file(temp)
             with self._write() as conn:
@@ -405,7 +422,8 @@ class RunStore:
             self._check_transition(self._run_row(conn, run_id), "completed")
         final = self.runs_dir / run_id / MODEL_NAME
         digest = files.sha256_bytes(model_bytes)
-        temp = files.write_temp(final, lambda handle: handle.write(model_bytes))
+        with self._db_errors():
+            temp = files.write_temp(final, lambda handle: handle.write(model_bytes))
         try:
             with self._write() as conn:
                 self._check_transition(self._run_row(conn, run_id), "completed")
@@ -511,6 +529,36 @@ class RunStore:
                     now,
                     parent_run_id,
                 ),
+            )
+        return self.get_run(parent_run_id)
+
+    def reopen_parent(self, parent_run_id: str, **props: Any) -> Run:
+        """failed/canceled -> running again (an interrupted experiment is resumed).
+
+        The calling process becomes the owner, the error and end time are cleared, the
+        experiment's best run is unset until it finishes again, and ``props`` are merged into
+        the parent's properties. Its finished children are kept as they are.
+        """
+        validate_parent_run_id(parent_run_id)
+        owner = current_process()
+        with self._write() as conn:
+            parent = self._run_row(conn, parent_run_id)
+            if parent["kind"] != "parent":
+                raise StoreStateError(f"run {parent_run_id} is not a parent run")
+            if parent["status"] not in ("failed", "canceled"):
+                raise StoreStateError(
+                    f"cannot resume parent run {parent_run_id}: it is {parent['status']}"
+                )
+            merged = loads(parent["properties"]) or {}
+            merged.update(props)
+            conn.execute(
+                "UPDATE runs SET status = 'running', error = NULL, ended_at = NULL,"
+                " properties = ?, owner_pid = ?, owner_start = ?, owner_host = ? WHERE id = ?",
+                (dumps(merged), owner.pid, owner.start, owner.host, parent_run_id),
+            )
+            conn.execute(
+                "UPDATE experiments SET best_run_id = NULL WHERE parent_run_id = ?",
+                (parent_run_id,),
             )
         return self.get_run(parent_run_id)
 
