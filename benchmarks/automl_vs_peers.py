@@ -47,7 +47,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
 FLAML_VENV = HERE / ".venv-flaml"
-FLAML_REQUIREMENTS = ["flaml[automl]==2.7.*", "pandas", "pyarrow", "scikit-learn"]
+# pandas on the project's 2.x line: FLAML 2.7 predates pandas 3, and both sides then read the
+# same parquet files with the same pandas.
+FLAML_REQUIREMENTS = ["flaml[automl]==2.7.*", "pandas>=2.2,<3", "pyarrow", "scikit-learn"]
 CORES = 2
 SMALL = 2_000  # below this many rows, 5 seeds instead of 3
 TIE = 0.01  # ratios within 1 % of 1 are ties
@@ -279,6 +281,13 @@ class OursContender:
         if done.status != "ok":
             return Outcome(done.status, done.seconds, done.seconds, message=done.stderr[-2000:])
         summary = json.loads(done.stdout)
+        runs = summary.get("runs", [])
+        statuses = pd.Series([r.get("status") for r in runs]).value_counts().to_dict()
+        if summary.get("best_run_id") is None:  # trained nothing usable within the budget
+            errors = sorted({str(r.get("error"))[:200] for r in runs if r.get("error")})
+            message = f"no completed child run; runs by status {statuses}; errors {errors[:3]}"
+            details = {"trials": len(runs), "statuses": statuses}
+            return Outcome("failed", done.seconds, done.seconds, details=details, message=message)
         out = job.folder / "prediction.csv"
         predict = [*cli, "predict", summary["best_run_id"], str(job.folder / "test.parquet")]
         predicted = run_limited([*predict, "--out", str(out)], 600, env)
@@ -286,7 +295,6 @@ class OursContender:
         if predicted.status != "ok":
             return Outcome("failed", done.seconds, wall, message=predicted.stderr[-2000:])
         frame = pd.read_csv(out)
-        runs = summary.get("runs", [])
         details = {
             "best": next(
                 (r.get("algorithm") for r in runs if r.get("run_id") == summary["best_run_id"]),
@@ -294,6 +302,7 @@ class OursContender:
             ),
             "trials": len(runs),
             "completed": sum(r.get("status") == "completed" for r in runs),
+            "statuses": statuses,
         }
         if job.classes is None:
             return Outcome("ok", done.seconds, wall, frame["prediction"].to_numpy(float), details)
