@@ -519,8 +519,8 @@ def report(records: list[dict], results: Path) -> str:
                 + " | ".join(cells)
                 + f" | {_fmt(ratio)} | {_fmt(ratio_ne)} |"
             )
-        lines += ["", "| ours / FLAML | geometric mean | 95 % bootstrap interval | win / tie / loss |",
-                  "|---|---|---|---|"]  # fmt: skip
+        lines += ["", "| ours / FLAML | data sets | geometric mean | 95 % bootstrap interval | "
+                  "win / tie / loss |", "|---|---|---|---|---|"]  # fmt: skip
         for label, values in (("with ensembles", ratios), ("--no-ensembles", ratios_no_ens)):
             values = None if values is None else values.dropna()
             if values is None or values.empty:
@@ -528,7 +528,8 @@ def report(records: list[dict], results: Path) -> str:
             low, high = bootstrap_interval(values.to_numpy())
             w, t, losses = win_tie_loss(values.to_numpy())
             lines.append(
-                f"| {label} | {geometric_mean(values):.3f} | {low:.3f} – {high:.3f} | "
+                f"| {label} | {len(values)} | {geometric_mean(values):.3f} | "
+                f"{low:.3f} – {high:.3f} | "
                 f"{w} / {t} / {losses} |"
             )
         ranks = mean_ranks(errors[contenders].dropna())
