@@ -278,7 +278,9 @@ def test_training_notebook_runs_and_repeats_the_run_metrics(trained_store, faste
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     assert metrics == expected_metrics(store, run_id)
     shown = next(c for c in notebook.cells if c.source.startswith("metrics = validate_model("))
-    assert outputs_text(shown).startswith("{")
+    # The cell's value (warnings, if any, go to stderr and are not part of it).
+    result = next(o for o in shown.outputs if o.output_type == "execute_result")
+    assert result.data["text/plain"].startswith("{")
     comparison = outputs_text(notebook.cells[-1])
     assert "original" in comparison and "retrained" in comparison and "difference" in comparison
 
