@@ -9,7 +9,7 @@ from ..errors import ConfigError
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names
 
-TASKS = ("classification", "regression")
+TASKS = ("classification", "regression", "forecasting")
 
 
 @dataclass
@@ -21,10 +21,11 @@ class AutoMLConfig:
 
     Parameters
     ----------
-    task : {"classification", "regression"}
-    label_column_name : the column to predict.
+    task : {"classification", "regression", "forecasting"}
+    label_column_name : the column to predict (for forecasting: the target of every series).
     primary_metric : metric the search optimises; defaults to ``AUC_weighted`` for
-        classification and ``normalized_root_mean_squared_error`` for regression.
+        classification and ``normalized_root_mean_squared_error`` for regression and
+        forecasting.
     experiment_timeout_seconds : the search's time budget (the search stops within 5 % of it).
     max_trials : stop after this many trials (``None``: only the time budget stops it).
     n_cross_validations : folds of cross-validation; ``None`` chooses by data size
@@ -37,6 +38,18 @@ class AutoMLConfig:
         trained pipelines, each a child run of its own, inside the time budget.
     seed : seeds the folds, the tuners and every estimator, so runs repeat exactly.
     max_concurrent_iterations : trials run at once in worker processes (default: all cores).
+
+    Forecasting (``task="forecasting"``) also takes:
+
+    time_column_name : the column of timestamps (required).
+    time_series_id_column_names : columns whose values name a series, for many series in one
+        frame (default: the whole frame is one series).
+    forecast_horizon : steps to forecast after the history (default 1).
+    freq : pandas frequency of the steps, e.g. ``"D"`` or ``"MS"`` (default: inferred).
+
+    For forecasting ``n_cross_validations`` is the number of rolling-origin folds (default 3),
+    ``validation_size`` is refused, and no ensembles are built. Columns other than the time,
+    series-id and label columns are not used: known-in-advance features are not supported yet.
     """
 
     task: str
@@ -53,6 +66,10 @@ class AutoMLConfig:
     enable_stack_ensemble: bool = True
     seed: int = 0
     max_concurrent_iterations: int | None = None
+    time_column_name: str | None = None
+    time_series_id_column_names: list[str] | None = None
+    forecast_horizon: int = 1
+    freq: str | None = None
 
     def validate(self) -> AutoMLConfig:
         """Check every value and fill in the defaults; returns self for chaining."""
@@ -60,6 +77,8 @@ class AutoMLConfig:
             raise ConfigError(f"task={self.task!r} is not supported; use one of {TASKS}.")
         if not isinstance(self.label_column_name, str) or not self.label_column_name:
             raise ConfigError("label_column_name must name the column to predict.")
+        if self.task == "forecasting":
+            self._validate_forecasting()
         if self.primary_metric is None:
             self.primary_metric = DEFAULT_PRIMARY_METRIC[self.task]
         try:
@@ -104,6 +123,42 @@ class AutoMLConfig:
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ConfigError(f"seed={self.seed!r} must be an integer.")
         return self
+
+    def _validate_forecasting(self) -> None:
+        if not isinstance(self.time_column_name, str) or not self.time_column_name:
+            raise ConfigError("forecasting needs time_column_name, the column of timestamps.")
+        ids = self.time_series_id_column_names
+        if ids is not None and (
+            not isinstance(ids, (list, tuple)) or not all(isinstance(c, str) and c for c in ids)
+        ):
+            raise ConfigError(
+                f"time_series_id_column_names={ids!r} must be a list of column names."
+            )
+        if ids is not None and len(set(ids)) != len(ids):
+            raise ConfigError(f"time_series_id_column_names={ids!r} names a column twice.")
+        roles = [self.label_column_name, self.time_column_name, *(ids or [])]
+        if len(set(roles)) != len(roles):
+            raise ConfigError(
+                "the label, time and series-id columns must be different columns, got "
+                f"{roles!r}."
+            )
+        horizon = self.forecast_horizon
+        if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:
+            raise ConfigError(f"forecast_horizon={horizon!r} must be a positive integer.")
+        if self.freq is not None:
+            from pandas.tseries.frequencies import to_offset
+
+            try:
+                to_offset(self.freq)
+            except (ValueError, TypeError):
+                raise ConfigError(
+                    f"freq={self.freq!r} is not a pandas frequency such as 'D', 'W' or 'MS'."
+                ) from None
+        if self.validation_size is not None:
+            raise ConfigError(
+                "forecasting validates by rolling origin; set n_cross_validations (the number "
+                "of folds), not validation_size."
+            )
 
     def algorithms(self) -> list[str]:
         """The algorithm names this experiment may try, in the zoo's order."""
