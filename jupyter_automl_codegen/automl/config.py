@@ -139,8 +139,7 @@ class AutoMLConfig:
         roles = [self.label_column_name, self.time_column_name, *(ids or [])]
         if len(set(roles)) != len(roles):
             raise ConfigError(
-                "the label, time and series-id columns must be different columns, got "
-                f"{roles!r}."
+                f"the label, time and series-id columns must be different columns, got {roles!r}."
             )
         horizon = self.forecast_horizon
         if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:

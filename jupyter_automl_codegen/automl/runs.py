@@ -71,6 +71,24 @@ class ChildRun:
         plan = FeaturizationPlan.from_dict(self._parent_properties()["featurization"])
         return prepare_features(frame, plan)
 
+    def forecast(self, history: pd.DataFrame) -> pd.DataFrame:
+        """A forecasting run's forecast of the ``horizon`` steps after ``history`` (the same
+        columns as the training data), for every series in it: the series-id columns, the
+        time column and ``prediction``. Classical (per-series) models are fitted again on the
+        given history with the run's configuration; a global ML model reads its lags from it.
+        """
+        from .forecasting.evaluation import forecast_after_history, forecast_frame
+        from .forecasting.series import ForecastSettings, check_history, prepare_series
+
+        settings_dict = self._parent_properties().get("forecasting")
+        if settings_dict is None:
+            raise ValueError(f"run {self.id} is not a forecasting run; use predict.")
+        settings = ForecastSettings.from_dict(settings_dict)
+        check_history(history, settings)
+        series, keys = prepare_series(history, settings)
+        predicted = forecast_after_history(self.get_model(), series, settings)
+        return forecast_frame(predicted, keys, settings)
+
     def predict(self, frame: pd.DataFrame) -> pd.Series:
         """Predictions in the original label values (class codes are decoded)."""
         predictions = self.get_model().predict(self.prepare_features(frame))

@@ -20,6 +20,8 @@ ENSEMBLE_CLASSES = tuple(
     for name in ("VotingClassifier", "VotingRegressor", "StackingClassifier", "StackingRegressor")
 )
 
+FORECASTER_CLASSES = ("mlforecast.MLForecast", "statsforecast.StatsForecast")
+
 
 @dataclass(frozen=True)
 class CodegenContext:
@@ -46,8 +48,17 @@ class CodegenContext:
     validation_description: str = ""
     # Ensembles: per member, {"run_id", "algorithm", "name"[, "weight"]} in member order.
     members: tuple[dict, ...] = ()
+    # Forecasting runs: ForecastSettings.to_dict() (time column, series ids, horizon, ...).
+    forecasting: dict | None = None
 
     def __post_init__(self):
+        if self.task == "forecasting":
+            if self.pipeline_spec.get("class") not in FORECASTER_CLASSES or not self.forecasting:
+                raise CodegenError(
+                    "a forecasting run needs an MLForecast or StatsForecast spec and its "
+                    "forecasting settings"
+                )
+            return
         if self.task not in ("classification", "regression"):
             raise CodegenError(f"task={self.task!r} is not classification or regression")
         if self.pipeline_spec.get("class") not in (PIPELINE_CLASS, *ENSEMBLE_CLASSES):
@@ -85,7 +96,7 @@ class CodegenContext:
             pipeline_spec=run["spec"],
             task=experiment["task"],
             label=experiment["label"],
-            validation=properties["validation"],
+            validation=properties.get("validation") or {},
             validation_description=properties.get("validation_description", ""),
             data_path=data_path,
             data_sha256=experiment.get("data_sha256"),
@@ -102,4 +113,5 @@ class CodegenContext:
             metrics=run.get("metrics") or {},
             versions=run.get("versions") or {},
             members=tuple((run.get("properties") or {}).get("members") or ()),
+            forecasting=properties.get("forecasting"),
         )

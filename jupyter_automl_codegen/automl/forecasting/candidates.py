@@ -32,7 +32,15 @@ CLASSICAL = {
 }
 MACHINE_LEARNING = ("Ridge", "LightGBM", "ExtraTrees")
 # Trial order of the first round: cheap and robust first.
-ALGORITHMS = ("SeasonalNaive", "AutoETS", "AutoTheta", "Ridge", "LightGBM", "ExtraTrees", "AutoARIMA")
+ALGORITHMS = (
+    "SeasonalNaive",
+    "AutoETS",
+    "AutoTheta",
+    "Ridge",
+    "LightGBM",
+    "ExtraTrees",
+    "AutoARIMA",
+)
 TARGET_TRANSFORMS = ("difference", "none")
 
 

@@ -33,7 +33,6 @@ from .candidates import PREDICTION, build_forecaster, is_machine_learning
 from .series import ForecastSettings
 
 
-
 def series_metrics(history, y_true, y_pred, season_length: int) -> dict[str, float]:
     """The metrics of one series' forecast over one fold."""
     y_range = history.max() - history.min()

@@ -27,13 +27,27 @@ def check_data(config, frame):
     return check_forecasting_frame(frame, config)
 
 
-def search(run_store, parent_id, config, settings, snapshot_path, snapshot_sha, *, record,
-           workers: int, show_progress: bool) -> None:
+def search(
+    run_store,
+    parent_id,
+    config,
+    settings,
+    snapshot_path,
+    snapshot_sha,
+    *,
+    record,
+    workers: int,
+    show_progress: bool,
+) -> None:
     """Run the trial plan; ``record(run_id, result)`` stores each finished trial."""
     run_store.update_properties(
         parent_id,
         forecasting=settings.to_dict(),
-        validation={"kind": "rolling_origin", "n_folds": settings.n_folds, "horizon": settings.horizon},
+        validation={
+            "kind": "rolling_origin",
+            "n_folds": settings.n_folds,
+            "horizon": settings.horizon,
+        },
         validation_description=settings.describe(),
         metrics=list(FORECASTING_METRICS),
         ensembles={"skipped": "ensembles are not built for forecasting"},

@@ -163,7 +163,9 @@ def check_forecasting_frame(frame: pd.DataFrame, config) -> ForecastSettings:
 
 def check_lengths(groups, ids, time_column, settings: ForecastSettings, end) -> None:
     """Every series needs ``min_history`` steps before the first rolling-origin cutoff."""
-    grid = pd.date_range(end=end, periods=settings.n_folds * settings.horizon + 1, freq=settings.freq)
+    grid = pd.date_range(
+        end=end, periods=settings.n_folds * settings.horizon + 1, freq=settings.freq
+    )
     first_cutoff = grid[0]
     for key, group in groups:
         start = group[time_column].min()
@@ -182,7 +184,8 @@ def check_lengths(groups, ids, time_column, settings: ForecastSettings, end) -> 
 def check_history(frame: pd.DataFrame, settings: ForecastSettings) -> None:
     """Check the history a stored forecaster is asked to continue (``predict``)."""
     missing = [
-        c for c in [settings.time_column, settings.label, *settings.series_id_columns]
+        c
+        for c in [settings.time_column, settings.label, *settings.series_id_columns]
         if c not in frame.columns
     ]
     if missing:
@@ -260,7 +263,7 @@ def _series_name(ids: list[str], key) -> str:
     if not ids:
         return "(the single series)"
     values = key if isinstance(key, tuple) else (key,)
-    return ", ".join(f"{column}={value!r}" for column, value in zip(ids, values))
+    return ", ".join(f"{column}={value!r}" for column, value in zip(ids, values, strict=False))
 
 
 def _infer_freq(groups, time_column: str) -> str:

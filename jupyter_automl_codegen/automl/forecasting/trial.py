@@ -60,7 +60,7 @@ def _run(task: ForecastTask, worker: str) -> TrialResult:
     series = _series(task, settings)
     started = time.perf_counter()
     metrics = validate(task.spec, series, settings)
-    validated = time.perf_counter()
+    time.perf_counter()
     model = build_forecaster(task.spec)
     model.fit(series)
     fitted = time.perf_counter()
