@@ -346,3 +346,31 @@ def test_config_errors_name_the_parameter():
     config = AutoMLConfig(task="forecasting", label_column_name="y", time_column_name="t")
     with pytest.raises(DataError, match="too short"):
         submit(config, frame, store=None, show_progress=False)
+
+
+def test_generated_notebooks_run_for_a_forecasting_run(forecasting_store, tmp_path, monkeypatch):
+    """The training notebook repeats the run's metrics and forecasts; the script-run
+    notebook runs script.py and shows its forecast."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(tmp_path / "other-store"))
+    store = forecasting_store["store"]
+    best = forecasting_store["runs"]["weather"].get_best_child()
+    folder = tmp_path / "code"
+    shutil.copytree(stored_code_dir(store, best.id), folder)
+    for name in ("training_code.ipynb", "script_run_notebook.ipynb"):
+        notebook = nbformat.read(folder / name, as_version=4)
+        NotebookClient(
+            notebook,
+            kernel_name="python3",
+            timeout=300,
+            resources={"metadata": {"path": str(folder)}},
+        ).execute()
+    assert json.loads((folder / "metrics.json").read_text()) == best.get_metrics()
+    written = pd.read_csv(folder / "forecast.csv", parse_dates=["date"])
+    expected = best.forecast(forecasting_store["data"]["weather"][0])
+    pd.testing.assert_frame_equal(written, expected, check_exact=False, rtol=1e-12)
+    assert (folder / "outputs" / "forecast.csv").is_file()
