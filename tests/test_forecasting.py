@@ -281,6 +281,18 @@ def test_cli_trains_and_predicts_a_forecast(tmp_path):
     assert list(forecast.columns) == ["station", "date", "prediction"]
     assert len(forecast) == 15
     assert forecast["date"].min() == "2016-01-01"  # the day after the history
+    for broken, message in (
+        (weather_series().drop(columns=["station"]), "lacks the training columns 'station'"),
+        (weather_series().tail(10), "step(s) of history; the model needs at least"),
+        (pd.concat([weather_series(), weather_series().head(1)]), "duplicate timestamps"),
+    ):
+        broken.to_csv(tmp_path / "broken.csv", index=False)
+        result = run_cli(
+            "predict", summary["best_run_id"], tmp_path / "broken.csv", "--out", out, store=store
+        )
+        assert result.returncode == 2
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("automl-codegen: error: ") and message in line, line
     assert np.isfinite(forecast["prediction"]).all()
 
 

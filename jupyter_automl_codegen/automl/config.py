@@ -94,7 +94,7 @@ class AutoMLConfig:
         _check_positive_int("max_concurrent_iterations", self.max_concurrent_iterations)
         if self.n_cross_validations is not None:
             _check_positive_int("n_cross_validations", self.n_cross_validations)
-            if self.n_cross_validations < 2:
+            if self.n_cross_validations < 2 and self.task != "forecasting":
                 raise ConfigError(
                     f"n_cross_validations={self.n_cross_validations} needs at least 2 folds; "
                     "use validation_size for a single holdout."

@@ -91,6 +91,11 @@ class ChildRun:
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
         """Predictions in the original label values (class codes are decoded)."""
+        if "forecasting" in self._parent_properties():
+            raise ValueError(
+                f"run {self.id} is a forecasting run; use forecast(history) for the steps "
+                "after a history."
+            )
         predictions = self.get_model().predict(self.prepare_features(frame))
         classes = self._classes()
         if classes is not None:
