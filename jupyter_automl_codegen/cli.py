@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="forecasting: a column naming the series (repeat for several)",
     )
     train.add_argument(
+        "--known-feature",
+        action="append",
+        metavar="COL",
+        help="forecasting: a numeric column known in advance (repeat for several)",
+    )
+    train.add_argument(
         "--horizon", type=int, default=1, metavar="N", help="forecasting: steps to forecast"
     )
     train.add_argument(
@@ -146,8 +152,12 @@ def _train(args) -> int:
         config.time_series_id_column_names = args.series_id
         config.forecast_horizon = args.horizon
         config.freq = args.frequency
-    elif args.time_column or args.series_id or args.frequency:
-        raise CommandError("--time-column, --series-id and --frequency need --task forecasting.")
+        config.known_feature_column_names = args.known_feature
+    elif args.time_column or args.series_id or args.frequency or args.known_feature:
+        raise CommandError(
+            "--time-column, --series-id, --known-feature and --frequency need --task "
+            "forecasting."
+        )
     config.validate()  # before the store is opened: bad flags change nothing
     data = read_table(args.data)
     store = _open_store(args)

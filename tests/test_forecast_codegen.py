@@ -35,7 +35,7 @@ VERSIONS = {
 }
 
 
-def context(algorithm, *, label="sales", time="date", ids=("store",), freq="D"):
+def context(algorithm, *, label="sales", time="date", ids=("store",), freq="D", features=()):
     settings = ForecastSettings(
         label=label,
         time_column=time,
@@ -44,6 +44,7 @@ def context(algorithm, *, label="sales", time="date", ids=("store",), freq="D"):
         freq=freq,
         season_length=7,
         n_folds=3,
+        known_features=tuple(features),
     )
     spec = forecaster_spec(algorithm, default_params(algorithm, settings), settings, seed=0)
     return CodegenContext(
@@ -65,12 +66,17 @@ def context(algorithm, *, label="sales", time="date", ids=("store",), freq="D"):
     )
 
 
-CASES = {"forecast_lightgbm": "LightGBM", "forecast_autoets": "AutoETS"}
+CASES = {
+    "forecast_lightgbm": ("LightGBM", ()),
+    "forecast_autoets": ("AutoETS", ()),
+    "forecast_ridge_known_features": ("Ridge", ("price", "promotion")),
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_generated_forecasting_files_match_golden_files(case):
-    files = render_files(context(CASES[case]))
+    algorithm, features = CASES[case]
+    files = render_files(context(algorithm, features=features))
     line = VERSION_LINE.format(version=jupyter_automl_codegen.__version__)
     folder = GOLDEN / case
     for name in ("script.py", "requirements.txt"):
@@ -85,8 +91,11 @@ def test_generated_forecasting_files_match_golden_files(case):
 
 
 @pytest.mark.parametrize("algorithm", ["SeasonalNaive", "AutoTheta", "Ridge", "ExtraTrees"])
-def test_forecasting_scripts_are_lint_clean_and_import_only_public_packages(tmp_path, algorithm):
-    script = render_files(context(algorithm))["script.py"]
+@pytest.mark.parametrize("features", [(), ("price",)])
+def test_forecasting_scripts_are_lint_clean_and_import_only_public_packages(
+    tmp_path, algorithm, features
+):
+    script = render_files(context(algorithm, features=features))["script.py"]
     path = tmp_path / "script.py"
     path.write_text(script)
     checked = subprocess.run(
@@ -125,9 +134,10 @@ HOSTILE = [
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_column_names_stay_data(name):
-    script = render_files(context("Ridge", label=name, time=name + " time", ids=[name + " id"]))[
-        "script.py"
-    ]
+    hostile = context(
+        "Ridge", label=name, time=name + " time", ids=[name + " id"], features=[name + " f"]
+    )
+    script = render_files(hostile)["script.py"]
     tree = ast.parse(script)
     constants = {
         node.targets[0].id: ast.literal_eval(node.value)
@@ -137,6 +147,7 @@ def test_hostile_column_names_stay_data(name):
     assert constants["LABEL"] == name
     assert constants["TIME_COLUMN"] == name + " time"
     assert constants["SERIES_ID_COLUMNS"] == [name + " id"]
+    assert constants["KNOWN_FEATURES"] == [name + " f"]
     assert "pwned" not in "".join(
         ast.unparse(n) for n in tree.body if not isinstance(n, ast.Assign)
     )

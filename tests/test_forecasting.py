@@ -386,3 +386,86 @@ def test_generated_notebooks_run_for_a_forecasting_run(forecasting_store, tmp_pa
     expected = best.forecast(forecasting_store["data"]["weather"][0])
     pd.testing.assert_frame_equal(written, expected, check_exact=False, rtol=1e-12)
     assert (folder / "outputs" / "forecast.csv").is_file()
+
+
+def weather_with_known_precipitation() -> pd.DataFrame:
+    """Two daily temperature series with the day's precipitation as a known-in-advance
+    feature; the last WEATHER_HORIZON days carry the feature but no label (the future)."""
+    weather = load_dataset("seattle-weather").frame.tail(100)
+    long = weather.melt(
+        id_vars=["date", "precipitation"], value_vars=["temp_max", "temp_min"], var_name="kind"
+    )
+    future = pd.to_datetime(long["date"]) > pd.to_datetime(weather["date"]).max() - pd.Timedelta(
+        days=WEATHER_HORIZON
+    )
+    return long.assign(value=long["value"].where(~future)).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def known_features_run(tmp_path_factory):
+    store = RunStore(tmp_path_factory.mktemp("known-features-store"))
+    frame = weather_with_known_precipitation()
+    run = submit(
+        AutoMLConfig(
+            task="forecasting",
+            label_column_name="value",
+            time_column_name="date",
+            time_series_id_column_names=["kind"],
+            known_feature_column_names=["precipitation"],
+            forecast_horizon=WEATHER_HORIZON,
+            allowed_models=["AutoETS", "Ridge", "LightGBM"],
+            max_trials=3,
+            max_concurrent_iterations=2,
+        ),
+        frame,
+        store=store,
+        experiment_name="weather-known",
+        show_progress=False,
+    )
+    return store, run, frame
+
+
+def test_known_features_reach_the_ml_models_and_scripts_reproduce_them(
+    known_features_run, tmp_path
+):
+    store, run, frame = known_features_run
+    children = {c.algorithm: c for c in run.get_children()}
+    assert all(c.status == "completed" for c in children.values()), [
+        c.error for c in children.values()
+    ]
+    ridge_spec = store.get_run(children["Ridge"].id)
+    assert ridge_spec.properties["hyperparameters"]
+    settings = store.get_run(run.id).properties["forecasting"]
+    assert settings["known_features"] == ["precipitation"]
+    model = children["Ridge"].get_model()
+    assert "precipitation" in model.ts.features_order_
+    for child in children.values():
+        folder = stored_code_dir(store, child.id)
+        script = (folder / "script.py").read_text()
+        uses = child.algorithm != "AutoETS"
+        assert ("KNOWN_FEATURES" in script) is uses
+        output = tmp_path / child.algorithm
+        result = _run_script(folder, output)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert json.loads((output / "metrics.json").read_text()) == child.get_metrics()
+        written = pd.read_csv(output / "forecast.csv", parse_dates=["date"])
+        expected = child.forecast(frame)
+        pd.testing.assert_frame_equal(written, expected, check_exact=False, rtol=1e-12)
+        assert str(written["date"].min().date()) == "2015-12-25"  # the first unlabelled day
+        assert len(written) == 2 * WEATHER_HORIZON
+
+
+def test_forecast_without_the_future_features_is_a_clear_error(known_features_run, tmp_path):
+    store, run, frame = known_features_run
+    ridge = next(c for c in run.get_children() if c.algorithm == "Ridge")
+    history = frame[frame["value"].notna()]
+    with pytest.raises(DataError, match="lacks the known-in-advance features"):
+        ridge.forecast(history)
+    path = tmp_path / "history.csv"
+    history.to_csv(path, index=False)
+    result = run_cli("predict", ridge.id, path, "--out", tmp_path / "out.csv", store=store.root)
+    assert result.returncode == 2
+    assert "lacks the known-in-advance features" in result.stderr
+    # A classical model does not read the features: the history alone is enough.
+    ets = next(c for c in run.get_children() if c.algorithm == "AutoETS")
+    assert len(ets.forecast(history)) == 2 * WEATHER_HORIZON

@@ -46,10 +46,16 @@ class AutoMLConfig:
         frame (default: the whole frame is one series).
     forecast_horizon : steps to forecast after the history (default 1).
     freq : pandas frequency of the steps, e.g. ``"D"`` or ``"MS"`` (default: inferred).
+    known_feature_column_names : numeric columns whose future values are known in advance
+        (prices, promotions, holidays); the ML models use them as features of the step they
+        forecast. Forecasting then needs their values for the steps ahead: rows after each
+        series' last labelled one, with the label empty.
 
     For forecasting ``n_cross_validations`` is the number of rolling-origin folds (default 3),
     ``validation_size`` is refused, and no ensembles are built. Columns other than the time,
-    series-id and label columns are not used: known-in-advance features are not supported yet.
+    series-id, label and known-in-advance feature columns are not used. (Azure AutoML instead
+    treats every other column as known in advance unless listed as unknown; here they are
+    named, so that a forecast from the history alone works unless features were asked for.)
     """
 
     task: str
@@ -70,6 +76,7 @@ class AutoMLConfig:
     time_series_id_column_names: list[str] | None = None
     forecast_horizon: int = 1
     freq: str | None = None
+    known_feature_column_names: list[str] | None = None
 
     def validate(self) -> AutoMLConfig:
         """Check every value and fill in the defaults; returns self for chaining."""
@@ -136,7 +143,15 @@ class AutoMLConfig:
             )
         if ids is not None and len(set(ids)) != len(ids):
             raise ConfigError(f"time_series_id_column_names={ids!r} names a column twice.")
-        roles = [self.label_column_name, self.time_column_name, *(ids or [])]
+        features = self.known_feature_column_names
+        if features is not None and (
+            not isinstance(features, (list, tuple))
+            or not all(isinstance(c, str) and c for c in features)
+        ):
+            raise ConfigError(
+                f"known_feature_column_names={features!r} must be a list of column names."
+            )
+        roles = [self.label_column_name, self.time_column_name, *(ids or []), *(features or [])]
         if len(set(roles)) != len(roles):
             raise ConfigError(
                 f"the label, time and series-id columns must be different columns, got {roles!r}."

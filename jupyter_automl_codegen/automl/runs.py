@@ -74,19 +74,33 @@ class ChildRun:
     def forecast(self, history: pd.DataFrame) -> pd.DataFrame:
         """A forecasting run's forecast of the ``horizon`` steps after ``history`` (the same
         columns as the training data), for every series in it: the series-id columns, the
-        time column and ``prediction``. Classical (per-series) models are fitted again on the
+        time column and ``prediction``. A model with known-in-advance features reads their
+        values for the steps ahead from rows after each series' last labelled one (the
+        label empty). Classical (per-series) models are fitted again on the
         given history with the run's configuration; a global ML model reads its lags from it.
         """
-        from .forecasting.evaluation import forecast_after_history, forecast_frame
-        from .forecasting.series import ForecastSettings, check_history, prepare_series
+        from .forecasting.evaluation import (
+            forecast_after_history,
+            forecast_frame,
+            uses_features,
+        )
+        from .forecasting.series import (
+            ForecastSettings,
+            check_future,
+            check_history,
+            prepare_series,
+        )
 
         settings_dict = self._parent_properties().get("forecasting")
         if settings_dict is None:
             raise ValueError(f"run {self.id} is not a forecasting run; use predict.")
         settings = ForecastSettings.from_dict(settings_dict)
         check_history(history, settings)
-        series, keys = prepare_series(history, settings)
-        predicted = forecast_after_history(self.get_model(), series, settings)
+        series, keys, future = prepare_series(history, settings)
+        model = self.get_model()
+        if uses_features(model, settings):
+            check_future(future, keys, settings)
+        predicted = forecast_after_history(model, series, future, settings)
         return forecast_frame(predicted, keys, settings)
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:

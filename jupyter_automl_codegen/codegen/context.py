@@ -68,6 +68,13 @@ class CodegenContext:
             )
 
     @property
+    def forecast_features(self) -> list[str]:
+        """The known-in-advance features the forecaster reads (only ML forecasters do)."""
+        if self.task != "forecasting" or self.pipeline_spec["class"] != FORECASTER_CLASSES[0]:
+            return []
+        return list((self.forecasting or {}).get("known_features") or [])
+
+    @property
     def is_ensemble(self) -> bool:
         return self.pipeline_spec["class"] in ENSEMBLE_CLASSES
 

@@ -42,10 +42,12 @@ def build_forecasting_code(context: CodegenContext, *, generator_version: str) -
         "root_mean_squared_error",
     ):
         imports.name("sklearn.metrics", name)
-    stages = [_constants_stage(context, settings), _dataset_stage(), _prepare_stage()]
+    features = bool(context.forecast_features)
+    stages = [_constants_stage(context, settings), _dataset_stage(features)]
+    stages.append(_prepare_stage(features))
     stages += _model_stages(context, spec, renderer)
-    stages += [_train_stage(), _forecast_stage(), _split_stage(), _metrics_stage()]
-    stages += [_validate_stage(), _main_stage()]
+    stages += [_train_stage(features), _forecast_stage(features), _split_stage()]
+    stages += [_metrics_stage(), _validate_stage(features), _main_stage(features)]
     header = _header(context, generator_version).replace(
         "model as the run did, prints the metrics, trains it on every row and writes\n"
         "``model.pkl`` (joblib) and ``metrics.json`` into the output folder.",
@@ -77,6 +79,8 @@ def _constants_stage(context, settings) -> Stage:
         f"SEASON_LENGTH = {literal(settings['season_length'])}",
         f"N_FOLDS = {literal(settings['n_folds'])}",
     ]
+    if context.forecast_features:
+        lines.append(f"KNOWN_FEATURES = {literal(context.forecast_features)}")
     return Stage(
         "constants",
         "The run's data and series",
@@ -87,7 +91,7 @@ def _constants_stage(context, settings) -> Stage:
     )
 
 
-def _dataset_stage() -> Stage:
+def _dataset_stage(features: bool) -> Stage:
     code = '''
 def get_training_dataset(path=None):
     """Load the run's data snapshot (checking its SHA-256), or the --data file."""
@@ -102,7 +106,7 @@ def get_training_dataset(path=None):
         return pd.read_parquet(path)
     path = Path(path)
     df = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
-    columns = [LABEL, TIME_COLUMN, *SERIES_ID_COLUMNS]
+    columns = [LABEL, TIME_COLUMN, *SERIES_ID_COLUMNS@FEATURES@]
     missing = [column for column in columns if column not in df.columns]
     if missing:
         raise SystemExit(f"{path} lacks the training columns {missing}")
@@ -113,15 +117,40 @@ def get_training_dataset(path=None):
         "Data loading",
         "Loads the exact data snapshot the AutoML run trained on and checks its SHA-256; "
         "`--data` trains on another file with the same columns instead.",
-        code.strip(),
+        code.strip().replace("@FEATURES@", ", *KNOWN_FEATURES" if features else ""),
     )
 
 
-def _prepare_stage() -> Stage:
-    code = '''
+def _prepare_stage(features: bool) -> Stage:
+    columns = "LABEL, *KNOWN_FEATURES" if features else "LABEL"
+    if features:
+        doc = (
+            "History per series (unique_id, ds, y, known features), gaps interpolated,\n"
+            '    and the known features of the HORIZON steps after each history."""'
+        )
+        append = """        part = pd.DataFrame({"unique_id": unique_id, "ds": steps, "y": history[LABEL].to_numpy()})
+        for feature in KNOWN_FEATURES:
+            part[feature] = history[feature].to_numpy()
+        parts.append(part)
+        ahead = pd.date_range(last, periods=HORIZON + 1, freq=FREQUENCY)[1:]
+        future = pd.DataFrame({"unique_id": unique_id, "ds": ahead})
+        for feature in KNOWN_FEATURES:
+            future[feature] = values[feature].reindex(ahead).to_numpy()
+        futures.append(future)
+    series = pd.concat(parts, ignore_index=True)
+    return series, keys, pd.concat(futures, ignore_index=True)"""
+        lists = "parts, futures = [], []"
+    else:
+        doc = 'One row per series and step (unique_id, ds, y), gaps interpolated."""'
+        append = """        parts.append(
+            pd.DataFrame({"unique_id": unique_id, "ds": steps, "y": history[LABEL].to_numpy()})
+        )
+    return pd.concat(parts, ignore_index=True), keys"""
+        lists = "parts = []"
+    code = f'''
 def prepare_data(df):
-    """One row per series and step (unique_id, ds, y), gaps filled by interpolation."""
-    df = df[[*SERIES_ID_COLUMNS, TIME_COLUMN, LABEL]].copy()
+    """{doc}
+    df = df[[*SERIES_ID_COLUMNS, TIME_COLUMN, {columns}]].copy()
     df[TIME_COLUMN] = pd.to_datetime(df[TIME_COLUMN])
     if SERIES_ID_COLUMNS:
         keys = df[SERIES_ID_COLUMNS].drop_duplicates().sort_values(SERIES_ID_COLUMNS)
@@ -129,25 +158,35 @@ def prepare_data(df):
         keys["unique_id"] = np.arange(len(keys))
         df = df.merge(keys, on=SERIES_ID_COLUMNS)
     else:
-        keys = pd.DataFrame({"unique_id": [0]})
+        keys = pd.DataFrame({{"unique_id": [0]}})
         df["unique_id"] = 0
-    parts = []
+    {lists}
     for unique_id, group in df.groupby("unique_id", sort=True):
-        target = group.set_index(TIME_COLUMN)[LABEL].sort_index().astype("float64")
-        steps = pd.date_range(target.index[0], target.index[-1], freq=FREQUENCY)
-        if not target.index.isin(steps).all():
-            raise SystemExit(f"series {unique_id} has timestamps off the {FREQUENCY} grid")
-        target = target.reindex(steps).interpolate(method="linear", limit_direction="both")
-        parts.append(pd.DataFrame({"unique_id": unique_id, "ds": steps, "y": target.to_numpy()}))
-    return pd.concat(parts, ignore_index=True), keys
+        values = group.set_index(TIME_COLUMN)[[{columns}]].sort_index().astype("float64")
+        grid = pd.date_range(values.index[0], values.index[-1], freq=FREQUENCY)
+        if not values.index.isin(grid).all():
+            raise SystemExit(f"series {{unique_id}} has timestamps off the {{FREQUENCY}} grid")
+        # The history ends at the last labelled step; missing steps are interpolated.
+        last = values[LABEL].last_valid_index()
+        steps = pd.date_range(values.index[0], last, freq=FREQUENCY)
+        history = values.loc[:last].reindex(steps)
+        history = history.interpolate(method="linear", limit_direction="both")
+{append}
 '''
     return Stage(
         "prepare_data",
         "Data preparation",
         "Numbers the series (in the sorted order of their id values), reindexes each one to "
-        "every step of the frequency from its first to its last timestamp, and fills missing "
-        "targets by linear interpolation along the series (the first or last known value "
-        "before or after them). `keys` maps each `unique_id` back to its series-id values.",
+        "every step of the frequency from its first timestamp to its last labelled one, and "
+        "fills missing values by linear interpolation along the series (the first or last "
+        "known value before or after them). `keys` maps each `unique_id` back to its "
+        "series-id values."
+        + (
+            " `future` holds the known-in-advance features of the steps to forecast, from "
+            "the rows after each series' last labelled one."
+            if features
+            else ""
+        ),
         code.strip(),
     )
 
@@ -218,21 +257,23 @@ def _model_stages(context, spec, renderer: Renderer) -> list[Stage]:
     return stages
 
 
-def _train_stage() -> Stage:
+def _train_stage(features: bool) -> Stage:
+    fit = "model.fit(series, static_features=[])" if features else "model.fit(series)"
     return Stage(
         "train_model",
         "Training",
-        "Fits a new forecaster on the given history of every series.",
+        "Fits a new forecaster on the given history of every series"
+        + (" (the known features vary with time: none is static)." if features else "."),
         'def train_model(series):\n    """Fit a new forecaster on the history of every series."""\n'
-        "    model = build_model_pipeline()\n    model.fit(series)\n    return model",
+        f"    model = build_model_pipeline()\n    {fit}\n    return model",
     )
 
 
-def _forecast_stage() -> Stage:
+def _forecast_stage(features: bool) -> Stage:
     code = '''
-def forecast(model, keys):
+def forecast(model, keys@ARGS@):
     """The HORIZON steps after the history, per series: id columns, time, prediction."""
-    predicted = model.predict(h=HORIZON)
+    predicted = model.predict(h=HORIZON@X@)
     out = predicted.merge(keys, on="unique_id").sort_values(["unique_id", "ds"])
     out = out.rename(columns={"ds": TIME_COLUMN})
     return out[[*SERIES_ID_COLUMNS, TIME_COLUMN, "prediction"]].reset_index(drop=True)
@@ -242,7 +283,9 @@ def forecast(model, keys):
         "Forecasting",
         "Forecasts the steps after the fitted history and writes them in the layout of "
         "`automl-codegen predict`: the series-id columns, the time column and `prediction`.",
-        code.strip(),
+        code.strip()
+        .replace("@ARGS@", ", future" if features else "")
+        .replace("@X@", ", X_df=future" if features else ""),
     )
 
 
@@ -308,7 +351,7 @@ def calculate_metrics(history, actual, predicted):
     )
 
 
-def _validate_stage() -> Stage:
+def _validate_stage(features: bool) -> Stage:
     code = '''
 def validate_model(series):
     """Train up to each cutoff, forecast the next steps and average the metrics."""
@@ -316,8 +359,8 @@ def validate_model(series):
     for cutoff, future in split_dataset(series):
         history = series[series["ds"] <= cutoff]
         model = train_model(history)
-        predicted = model.predict(h=HORIZON)
         actual = series[series["ds"].isin(future)]
+        predicted = model.predict(h=HORIZON@X@)
         scores.append(calculate_metrics(history, actual, predicted))
     metrics = {}
     for name in scores[0]:
@@ -329,11 +372,13 @@ def validate_model(series):
         "validate_model",
         "Validation",
         "Repeats the run's rolling-origin validation; the metrics should equal the run's.",
-        code.strip(),
+        code.strip().replace(
+            "@X@", ', X_df=actual[["unique_id", "ds", *KNOWN_FEATURES]]' if features else ""
+        ),
     )
 
 
-def _main_stage() -> Stage:
+def _main_stage(features: bool) -> Stage:
     code = '''
 def main():
     """Validate the forecaster as the run did, train it on the whole history and save it."""
@@ -349,15 +394,29 @@ def main():
         help="where model.pkl, metrics.json and forecast.csv go",
     )
     args = parser.parse_args()
-    series, keys = prepare_data(get_training_dataset(args.data))
+    @PREPARE@
     metrics = validate_model(series)
     model = train_model(series)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, args.output_dir / "model.pkl")
     (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    forecast(model, keys).to_csv(args.output_dir / "forecast.csv", index=False)
+    @FORECAST@
     for name, value in metrics.items():
         print(f"{name}: {value}")
     print(f"Saved {args.output_dir / 'model.pkl'}, metrics.json and forecast.csv")
 '''
+    if features:
+        prepare = "series, keys, future = prepare_data(get_training_dataset(args.data))"
+        write = (
+            "if future[KNOWN_FEATURES].isna().any(axis=None):\n"
+            '        print("forecast.csv not written: the data lacks the known features of the "\n'
+            '              "steps ahead (rows after the last labelled ones, label empty)")\n'
+            "    else:\n"
+            "        forecast(model, keys, future).to_csv("
+            'args.output_dir / "forecast.csv", index=False)'
+        )
+    else:
+        prepare = "series, keys = prepare_data(get_training_dataset(args.data))"
+        write = 'forecast(model, keys).to_csv(args.output_dir / "forecast.csv", index=False)'
+    code = code.replace("@PREPARE@", prepare).replace("@FORECAST@", write)
     return Stage("main", "Main", "The command line.", code.strip())

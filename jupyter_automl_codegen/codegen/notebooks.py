@@ -257,7 +257,12 @@ def _forecasting_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
             "### Prepare the series\n\n"
             "One row per series and step, gaps filled, as AutoML saw them.",
         ),
-        ("code", "series, keys = prepare_data(df)"),
+        (
+            "code",
+            "series, keys, future = prepare_data(df)"
+            if context.forecast_features
+            else "series, keys = prepare_data(df)",
+        ),
         (
             "markdown",
             "### Validate\n\n"
@@ -268,7 +273,12 @@ def _forecasting_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
         ("markdown", "### Train\n\nFits the forecaster on the whole history."),
         ("code", "model = train_model(series)"),
         ("markdown", "### Forecast\n\nThe steps after the history, for every series."),
-        ("code", "predictions = forecast(model, keys)\npredictions"),
+        (
+            "code",
+            "predictions = forecast(model, keys, future)\npredictions"
+            if context.forecast_features
+            else "predictions = forecast(model, keys)\npredictions",
+        ),
         (
             "markdown",
             "### Save\n\n"

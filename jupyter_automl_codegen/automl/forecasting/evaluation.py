@@ -66,12 +66,30 @@ def rolling_origin_folds(series: pd.DataFrame, settings: ForecastSettings):
     ]
 
 
+def uses_features(model, settings: ForecastSettings) -> bool:
+    """Whether the forecaster reads known-in-advance features (only ML models do)."""
+    return bool(settings.known_features) and type(model).__name__ == "MLForecast"
+
+
+def fit_forecaster(model, series: pd.DataFrame, settings: ForecastSettings):
+    """Fit on the history; the features are dynamic (known in advance), never static."""
+    if type(model).__name__ == "MLForecast":
+        if settings.known_features:
+            return model.fit(series, static_features=[])
+        return model.fit(series)
+    return model.fit(series[["unique_id", "ds", "y"]])
+
+
 def fold_metrics(forecaster, series, cutoff, future, settings: ForecastSettings) -> dict:
     """Fit on the steps up to ``cutoff``; the metrics of the next steps, averaged over series."""
     history = series[series["ds"] <= cutoff]
-    forecaster.fit(history)
-    predicted = forecaster.predict(h=settings.horizon)
+    fit_forecaster(forecaster, history, settings)
     actual = series[series["ds"].isin(future)]
+    if uses_features(forecaster, settings):
+        features = actual[["unique_id", "ds", *settings.known_features]]
+        predicted = forecaster.predict(h=settings.horizon, X_df=features)
+    else:
+        predicted = forecaster.predict(h=settings.horizon)
     scored = actual.merge(predicted, on=["unique_id", "ds"])
     scores = []
     for unique_id, group in scored.groupby("unique_id", sort=True):
@@ -105,17 +123,18 @@ def forecast_frame(predicted: pd.DataFrame, keys: pd.DataFrame, settings: Foreca
     return out[[*ids, settings.time_column, PREDICTION]].reset_index(drop=True)
 
 
-def forecast_after_history(model, series: pd.DataFrame, settings: ForecastSettings):
+def forecast_after_history(model, series, future, settings: ForecastSettings):
     """Forecast the ``horizon`` steps after ``series``, the history of a fitted model.
 
-    A global ML model keeps what it learned and reads its lag features from the new history;
-    classical models are per series, so they are fitted again (same configuration) on it.
+    A global ML model keeps what it learned and reads its lag features from the new history
+    (and the known-in-advance features of the steps ahead from ``future``); classical models
+    are per series, so they are fitted again (same configuration) on it.
     """
-    if isinstance(model, type) or not hasattr(model, "predict"):
-        raise TypeError(f"{model!r:.100} is not a forecaster")
     if type(model).__name__ == "MLForecast":
+        if uses_features(model, settings):
+            return model.predict(h=settings.horizon, new_df=series, X_df=future)
         return model.predict(h=settings.horizon, new_df=series)
-    return model.forecast(df=series, h=settings.horizon)
+    return model.forecast(df=series[["unique_id", "ds", "y"]], h=settings.horizon)
 
 
 __all__ = ["FORECASTING_METRICS", "is_machine_learning"]

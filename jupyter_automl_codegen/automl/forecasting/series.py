@@ -11,6 +11,11 @@ order of the series-id values), ``ds`` (the time column) and ``y`` (the target a
   resampled: aggregate the data to one frequency first, or give the right ``freq``.
 - Duplicate timestamps within a series are an error.
 - A series shorter than the rolling-origin validation needs is an error that names it.
+- A series' history ends at its last labelled timestamp. Rows after it (the label empty) are
+  its *future*: they carry the values of the known-in-advance features for the steps to
+  forecast. Known-in-advance features must be numeric; their missing values in the history
+  are interpolated like the target's. Only the ML models use them (as features of the step
+  being forecast); the classical models see the target alone.
 
 ``generated code`` repeats ``prepare_series`` line for line (see codegen/forecast_script.py).
 """
@@ -26,6 +31,11 @@ from pandas.tseries.frequencies import to_offset
 
 from ...errors import DataError
 
+# Column names of the long frame and of mlforecast's own features: a known-in-advance
+# feature may not take them.
+RESERVED_NAMES = frozenset(
+    ["unique_id", "ds", "y", "prediction", "month", "quarter", "dayofweek", "dayofyear", "hour"]
+)
 # Offset class -> the number of steps in one season (one year, week or day).
 _SEASONS = {
     "MonthBegin": 12,
@@ -61,6 +71,7 @@ class ForecastSettings:
     freq: str
     season_length: int
     n_folds: int
+    known_features: tuple[str, ...] = ()
 
     @property
     def min_history(self) -> int:
@@ -84,11 +95,18 @@ class ForecastSettings:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["series_id_columns"] = list(self.series_id_columns)
+        data["known_features"] = list(self.known_features)
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> ForecastSettings:
-        return cls(**{**data, "series_id_columns": tuple(data["series_id_columns"])})
+        return cls(
+            **{
+                **data,
+                "series_id_columns": tuple(data["series_id_columns"]),
+                "known_features": tuple(data.get("known_features") or ()),
+            }
+        )
 
 
 def season_length(freq: str) -> int:
@@ -101,14 +119,21 @@ def check_forecasting_frame(frame: pd.DataFrame, config) -> ForecastSettings:
     """Raise DataError for data no forecaster can learn from; else the experiment's settings."""
     label, time_column = config.label_column_name, config.time_column_name
     ids = list(config.time_series_id_column_names or [])
+    features = list(config.known_feature_column_names or [])
     for role, name in [("time column", time_column), ("label column", label)] + [
         ("series-id column", name) for name in ids
-    ]:
+    ] + [("known-in-advance feature", name) for name in features]:
         if name not in frame.columns:
             raise DataError(
                 f"{role} {name!r} is not in the data. Columns: "
                 f"{', '.join(repr(c) for c in list(frame.columns)[:20])}."
             )
+    reserved = [n for n in features if n in RESERVED_NAMES or n.startswith(("lag", "rolling_"))]
+    if reserved:
+        raise DataError(
+            f"known-in-advance feature {reserved[0]!r} has a name the forecasting features "
+            "use (unique_id, ds, y, lag..., rolling_..., calendar names); rename the column."
+        )
     if len(frame) == 0:
         raise DataError("the data has a header but no rows; give the history of the series.")
     if not pd.api.types.is_numeric_dtype(frame[label]) or pd.api.types.is_bool_dtype(frame[label]):
@@ -116,8 +141,15 @@ def check_forecasting_frame(frame: pd.DataFrame, config) -> ForecastSettings:
             f"label column {label!r} is not numeric ({frame[label].dtype}); forecasting "
             "needs a numeric target."
         )
-    if np.isinf(frame[label].to_numpy(dtype=float)).any():
-        raise DataError(f"label column {label!r} holds infinite values; replace them.")
+    for name in [label, *features]:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column):
+            raise DataError(
+                f"known-in-advance feature {name!r} is not numeric ({column.dtype}); encode it "
+                "as numbers first."
+            )
+        if np.isinf(column.to_numpy(dtype=float)).any():
+            raise DataError(f"column {name!r} holds infinite values; replace them.")
     times = _parse_times(frame[time_column], time_column)
     if ids and frame[ids].isna().any().any():
         raise DataError(f"series-id columns {ids} have missing values; fill or drop those rows.")
@@ -156,8 +188,9 @@ def check_forecasting_frame(frame: pd.DataFrame, config) -> ForecastSettings:
         freq=freq,
         season_length=season_length(freq),
         n_folds=config.n_cross_validations or 3,
+        known_features=tuple(features),
     )
-    check_lengths(groups, ids, time_column, settings, times.max())
+    check_lengths(groups, ids, time_column, settings, times[frame[label].notna()].max())
     return settings
 
 
@@ -168,7 +201,7 @@ def check_lengths(groups, ids, time_column, settings: ForecastSettings, end) -> 
     )
     first_cutoff = grid[0]
     for key, group in groups:
-        start = group[time_column].min()
+        start = group.loc[group[settings.label].notna(), time_column].min()
         steps = len(pd.date_range(start, first_cutoff, freq=settings.freq))
         if steps < settings.min_history:
             raise DataError(
@@ -185,7 +218,12 @@ def check_history(frame: pd.DataFrame, settings: ForecastSettings) -> None:
     """Check the history a stored forecaster is asked to continue (``predict``)."""
     missing = [
         c
-        for c in [settings.time_column, settings.label, *settings.series_id_columns]
+        for c in [
+            settings.time_column,
+            settings.label,
+            *settings.series_id_columns,
+            *settings.known_features,
+        ]
         if c not in frame.columns
     ]
     if missing:
@@ -213,6 +251,8 @@ def check_history(frame: pd.DataFrame, settings: ForecastSettings) -> None:
                 f"series {_series_name(ids, key)} has timestamps off the model's "
                 f"{settings.freq!r} frequency."
             )
+        labelled = stamps[group[settings.label].notna()]
+        grid = pd.date_range(labelled.min(), labelled.max(), freq=settings.freq)
         if len(grid) < settings.min_history:
             raise DataError(
                 f"series {_series_name(ids, key)} has {len(grid)} step(s) of history; the model "
@@ -220,11 +260,29 @@ def check_history(frame: pd.DataFrame, settings: ForecastSettings) -> None:
             )
 
 
+def check_future(future: pd.DataFrame, keys: pd.DataFrame, settings: ForecastSettings) -> None:
+    """The known-in-advance features of every step to forecast must be given."""
+    missing = future[future[list(settings.known_features)].isna().any(axis=1)]
+    if len(missing):
+        row = missing.iloc[0]
+        key = keys.loc[keys["unique_id"] == row["unique_id"]].iloc[0]
+        ids = list(settings.series_id_columns)
+        name = _series_name(ids, tuple(key[c] for c in ids))
+        raise DataError(
+            f"series {name} lacks the known-in-advance features "
+            f"{list(settings.known_features)} of step {row['ds']}; add a row for each of the "
+            f"{settings.horizon} step(s) after its last labelled one, with the label empty."
+        )
+
+
 def prepare_series(frame: pd.DataFrame, settings: ForecastSettings):
-    """``(series, keys)``: the long frame the forecasters take and the series-id values of
-    each ``unique_id``. Mirrors the generated ``prepare_data``."""
+    """``(series, keys, future)``: the long frame of every series' history (with the known
+    features), the series-id values of each ``unique_id``, and the known features of the
+    ``horizon`` steps after each history (missing where the data has no such rows). Mirrors
+    the generated ``prepare_data``."""
     ids, time_column, label = list(settings.series_id_columns), settings.time_column, settings.label
-    df = frame[[*ids, time_column, label]].copy()
+    features = list(settings.known_features)
+    df = frame[[*ids, time_column, label, *features]].copy()
     df[time_column] = pd.to_datetime(df[time_column])
     if ids:
         keys = df[ids].drop_duplicates().sort_values(ids).reset_index(drop=True)
@@ -233,13 +291,24 @@ def prepare_series(frame: pd.DataFrame, settings: ForecastSettings):
     else:
         keys = pd.DataFrame({"unique_id": [0]})
         df["unique_id"] = 0
-    parts = []
+    parts, futures = [], []
     for unique_id, group in df.groupby("unique_id", sort=True):
-        target = group.set_index(time_column)[label].sort_index().astype("float64")
-        steps = pd.date_range(target.index[0], target.index[-1], freq=settings.freq)
-        target = target.reindex(steps).interpolate(method="linear", limit_direction="both")
-        parts.append(pd.DataFrame({"unique_id": unique_id, "ds": steps, "y": target.to_numpy()}))
-    return pd.concat(parts, ignore_index=True), keys
+        values = group.set_index(time_column)[[label, *features]].sort_index().astype("float64")
+        last = values[label].last_valid_index()
+        steps = pd.date_range(values.index[0], last, freq=settings.freq)
+        history = values.loc[:last].reindex(steps)
+        history = history.interpolate(method="linear", limit_direction="both")
+        part = pd.DataFrame({"unique_id": unique_id, "ds": steps, "y": history[label].to_numpy()})
+        for feature in features:
+            part[feature] = history[feature].to_numpy()
+        parts.append(part)
+        ahead = pd.date_range(last, periods=settings.horizon + 1, freq=settings.freq)[1:]
+        future = pd.DataFrame({"unique_id": unique_id, "ds": ahead})
+        for feature in features:
+            future[feature] = values[feature].reindex(ahead).to_numpy()
+        futures.append(future)
+    series = pd.concat(parts, ignore_index=True)
+    return series, keys, pd.concat(futures, ignore_index=True)
 
 
 def _parse_times(column: pd.Series, name: str) -> pd.Series:

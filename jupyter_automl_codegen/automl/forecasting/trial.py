@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from ..trial import TrialResult
 from .candidates import build_forecaster
-from .evaluation import validate
+from .evaluation import fit_forecaster, validate
 from .series import ForecastSettings, prepare_series
 
 
@@ -62,7 +62,7 @@ def _run(task: ForecastTask, worker: str) -> TrialResult:
     metrics = validate(task.spec, series, settings)
     time.perf_counter()
     model = build_forecaster(task.spec)
-    model.fit(series)
+    fit_forecaster(model, series, settings)
     fitted = time.perf_counter()
     buffer = io.BytesIO()
     joblib.dump(model, buffer)

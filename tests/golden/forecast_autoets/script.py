@@ -70,7 +70,7 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """One row per series and step (unique_id, ds, y), gaps filled by interpolation."""
+    """One row per series and step (unique_id, ds, y), gaps interpolated."""
     df = df[[*SERIES_ID_COLUMNS, TIME_COLUMN, LABEL]].copy()
     df[TIME_COLUMN] = pd.to_datetime(df[TIME_COLUMN])
     if SERIES_ID_COLUMNS:
@@ -83,17 +83,21 @@ def prepare_data(df):
         df["unique_id"] = 0
     parts = []
     for unique_id, group in df.groupby("unique_id", sort=True):
-        target = group.set_index(TIME_COLUMN)[LABEL].sort_index().astype("float64")
-        steps = pd.date_range(target.index[0], target.index[-1], freq=FREQUENCY)
-        if not target.index.isin(steps).all():
+        values = group.set_index(TIME_COLUMN)[[LABEL]].sort_index().astype("float64")
+        grid = pd.date_range(values.index[0], values.index[-1], freq=FREQUENCY)
+        if not values.index.isin(grid).all():
             raise SystemExit(
                 f"series {unique_id} has timestamps off the {FREQUENCY} grid"
             )
-        target = target.reindex(steps).interpolate(
-            method="linear", limit_direction="both"
-        )
+        # The history ends at the last labelled step; missing steps are interpolated.
+        last = values[LABEL].last_valid_index()
+        steps = pd.date_range(values.index[0], last, freq=FREQUENCY)
+        history = values.loc[:last].reindex(steps)
+        history = history.interpolate(method="linear", limit_direction="both")
         parts.append(
-            pd.DataFrame({"unique_id": unique_id, "ds": steps, "y": target.to_numpy()})
+            pd.DataFrame(
+                {"unique_id": unique_id, "ds": steps, "y": history[LABEL].to_numpy()}
+            )
         )
     return pd.concat(parts, ignore_index=True), keys
 
@@ -177,8 +181,8 @@ def validate_model(series):
     for cutoff, future in split_dataset(series):
         history = series[series["ds"] <= cutoff]
         model = train_model(history)
-        predicted = model.predict(h=HORIZON)
         actual = series[series["ds"].isin(future)]
+        predicted = model.predict(h=HORIZON)
         scores.append(calculate_metrics(history, actual, predicted))
     metrics = {}
     for name in scores[0]:
