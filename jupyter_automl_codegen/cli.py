@@ -155,8 +155,7 @@ def _train(args) -> int:
         config.known_feature_column_names = args.known_feature
     elif args.time_column or args.series_id or args.frequency or args.known_feature:
         raise CommandError(
-            "--time-column, --series-id, --known-feature and --frequency need --task "
-            "forecasting."
+            "--time-column, --series-id, --known-feature and --frequency need --task forecasting."
         )
     config.validate()  # before the store is opened: bad flags change nothing
     data = read_table(args.data)

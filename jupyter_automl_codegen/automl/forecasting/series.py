@@ -120,9 +120,11 @@ def check_forecasting_frame(frame: pd.DataFrame, config) -> ForecastSettings:
     label, time_column = config.label_column_name, config.time_column_name
     ids = list(config.time_series_id_column_names or [])
     features = list(config.known_feature_column_names or [])
-    for role, name in [("time column", time_column), ("label column", label)] + [
-        ("series-id column", name) for name in ids
-    ] + [("known-in-advance feature", name) for name in features]:
+    for role, name in (
+        [("time column", time_column), ("label column", label)]
+        + [("series-id column", name) for name in ids]
+        + [("known-in-advance feature", name) for name in features]
+    ):
         if name not in frame.columns:
             raise DataError(
                 f"{role} {name!r} is not in the data. Columns: "
