@@ -44,7 +44,28 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("data", metavar="DATA", nargs="?", help="training data, .csv or .parquet")
     train.add_argument("--label", metavar="COL", help="column to predict (required)")
     train.add_argument(
-        "--task", choices=("classification", "regression"), help="the task (required)"
+        "--task",
+        choices=("classification", "regression", "forecasting"),
+        help="the task (required)",
+    )
+    train.add_argument("--time-column", metavar="COL", help="forecasting: the column of timestamps")
+    train.add_argument(
+        "--series-id",
+        action="append",
+        metavar="COL",
+        help="forecasting: a column naming the series (repeat for several)",
+    )
+    train.add_argument(
+        "--known-feature",
+        action="append",
+        metavar="COL",
+        help="forecasting: a numeric column known in advance (repeat for several)",
+    )
+    train.add_argument(
+        "--horizon", type=int, default=1, metavar="N", help="forecasting: steps to forecast"
+    )
+    train.add_argument(
+        "--frequency", metavar="F", help="forecasting: pandas frequency (default: inferred)"
     )
     train.add_argument("--metric", metavar="NAME", help="primary metric (Azure AutoML names)")
     train.add_argument(
@@ -164,6 +185,16 @@ def _train(args) -> int:
         trial_timeout_seconds=args.trial_timeout,
         trial_memory_mb=args.trial_memory,
     )
+    if args.task == "forecasting":
+        config.time_column_name = args.time_column
+        config.time_series_id_column_names = args.series_id
+        config.forecast_horizon = args.horizon
+        config.freq = args.frequency
+        config.known_feature_column_names = args.known_feature
+    elif args.time_column or args.series_id or args.frequency or args.known_feature:
+        raise CommandError(
+            "--time-column, --series-id, --known-feature and --frequency need --task forecasting."
+        )
     config.validate()  # before the store is opened: bad flags change nothing
     data = read_table(args.data)
     store = _open_store(args)
@@ -226,6 +257,8 @@ def _demo(args) -> int:
         task=dataset.task,
         label_column_name=dataset.label,
         experiment_timeout_seconds=args.timeout,
+        time_column_name=dataset.time_column,
+        forecast_horizon=dataset.horizon,
     )
     print(
         f"Training on the bundled {dataset.name!r} data ({len(dataset.frame)} rows, "
@@ -271,6 +304,8 @@ def _predict(args) -> int:
         )
     frame = read_table(args.data)
     experiment = store.get_experiment(record.experiment_id)
+    if experiment.task == "forecasting":
+        return _write(ChildRun(store, record.id).forecast(frame), args.out, "forecasts")
     features = frame.drop(columns=[experiment.label], errors="ignore")
     expected = store.get_run(record.parent_id).properties["featurization"]["columns"]
     missing = [c["name"] for c in expected if c["name"] not in features.columns]
@@ -291,6 +326,15 @@ def _predict(args) -> int:
     except OSError as error:
         raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
     print(f"wrote {len(output)} predictions to {args.out}")
+    return 0
+
+
+def _write(output, out: str, what: str) -> int:
+    try:
+        output.to_csv(out, index=False)
+    except OSError as error:
+        raise CommandError(f"cannot write {out}: {error.strerror}") from None
+    print(f"wrote {len(output)} {what} to {out}")
     return 0
 
 

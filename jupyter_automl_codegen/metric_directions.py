@@ -26,6 +26,8 @@ GREATER_IS_BETTER: dict[str, bool] = {
     "normalized_mean_absolute_error": False,
     "median_absolute_error": False,
     "explained_variance": True,
+    "mean_absolute_percentage_error": False,
+    "mean_absolute_scaled_error": False,
 }
 
 __all__ = ["GREATER_IS_BETTER"]

@@ -36,7 +36,15 @@ __all__ = [
     "to_spec",
 ]
 
-ALLOWED_PACKAGES = ("sklearn", "lightgbm", "xgboost", "numpy", "scipy")
+ALLOWED_PACKAGES = (
+    "sklearn",
+    "lightgbm",
+    "xgboost",
+    "numpy",
+    "scipy",
+    "mlforecast",
+    "statsforecast",
+)
 HELPERS_PACKAGE = "jupyter_automl_codegen.helpers"
 
 # ``dtype=float`` is common and harmless; the rest of ``builtins`` (eval, exec, open,

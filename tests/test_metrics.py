@@ -11,6 +11,7 @@ from sklearn.preprocessing import label_binarize
 from jupyter_automl_codegen.automl.metrics import (
     CLASSIFICATION_METRICS,
     DEFAULT_PRIMARY_METRIC,
+    FORECASTING_METRICS,
     GREATER_IS_BETTER,
     REGRESSION_METRICS,
     classification_metrics,
@@ -147,8 +148,11 @@ def test_regression_degenerate_cases():
 
 
 def test_metric_tables_are_consistent():
-    assert set(GREATER_IS_BETTER) == set(CLASSIFICATION_METRICS) | set(REGRESSION_METRICS)
+    assert set(GREATER_IS_BETTER) == (
+        set(CLASSIFICATION_METRICS) | set(REGRESSION_METRICS) | set(FORECASTING_METRICS)
+    )
     assert not set(CLASSIFICATION_METRICS) & set(REGRESSION_METRICS)
+    assert DEFAULT_PRIMARY_METRIC["forecasting"] in FORECASTING_METRICS
     assert DEFAULT_PRIMARY_METRIC["classification"] in CLASSIFICATION_METRICS
     assert DEFAULT_PRIMARY_METRIC["regression"] in REGRESSION_METRICS
     lower_is_better = {name for name, greater in GREATER_IS_BETTER.items() if not greater}
@@ -159,6 +163,8 @@ def test_metric_tables_are_consistent():
         "mean_absolute_error",
         "normalized_mean_absolute_error",
         "median_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_absolute_scaled_error",
     }
 
 
@@ -200,5 +206,6 @@ def test_validate_metric():
         validate_metric("regression", "normalised_root_mean_squared_error")
     with pytest.raises(ValueError, match="is a regression metric"):
         validate_metric("classification", "r2_score")
-    with pytest.raises(ValueError, match="Unknown task 'forecasting'"):
-        validate_metric("forecasting", "accuracy")
+    assert validate_metric("forecasting", "mean_absolute_scaled_error")
+    with pytest.raises(ValueError, match="Unknown task 'clustering'"):
+        validate_metric("clustering", "accuracy")

@@ -10,7 +10,7 @@ from .compute import import_distributed
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names
 
-TASKS = ("classification", "regression")
+TASKS = ("classification", "regression", "forecasting")
 
 
 @dataclass
@@ -22,10 +22,11 @@ class AutoMLConfig:
 
     Parameters
     ----------
-    task : {"classification", "regression"}
-    label_column_name : the column to predict.
+    task : {"classification", "regression", "forecasting"}
+    label_column_name : the column to predict (for forecasting: the target of every series).
     primary_metric : metric the search optimises; defaults to ``AUC_weighted`` for
-        classification and ``normalized_root_mean_squared_error`` for regression.
+        classification and ``normalized_root_mean_squared_error`` for regression and
+        forecasting.
     experiment_timeout_seconds : the search's time budget (the search stops within 5 % of it).
     max_trials : stop after this many trials (``None``: only the time budget stops it).
     n_cross_validations : folds of cross-validation; ``None`` chooses by data size
@@ -46,6 +47,24 @@ class AutoMLConfig:
     trial_memory_mb : a trial allocating more than this many MB (of address space, on top of
         what its worker uses when it starts) fails with ``MemoryError``; POSIX local workers
         only (on Dask, set the workers' own ``memory_limit``).
+
+    Forecasting (``task="forecasting"``) also takes:
+
+    time_column_name : the column of timestamps (required).
+    time_series_id_column_names : columns whose values name a series, for many series in one
+        frame (default: the whole frame is one series).
+    forecast_horizon : steps to forecast after the history (default 1).
+    freq : pandas frequency of the steps, e.g. ``"D"`` or ``"MS"`` (default: inferred).
+    known_feature_column_names : numeric columns whose future values are known in advance
+        (prices, promotions, holidays); the ML models use them as features of the step they
+        forecast. Forecasting then needs their values for the steps ahead: rows after each
+        series' last labelled one, with the label empty.
+
+    For forecasting ``n_cross_validations`` is the number of rolling-origin folds (default 3),
+    ``validation_size`` is refused, and no ensembles are built. Columns other than the time,
+    series-id, label and known-in-advance feature columns are not used. (Azure AutoML instead
+    treats every other column as known in advance unless listed as unknown; here they are
+    named, so that a forecast from the history alone works unless features were asked for.)
     """
 
     task: str
@@ -65,6 +84,11 @@ class AutoMLConfig:
     dask_scheduler: str | None = None
     trial_timeout_seconds: float | None = None
     trial_memory_mb: int | None = None
+    time_column_name: str | None = None
+    time_series_id_column_names: list[str] | None = None
+    forecast_horizon: int = 1
+    freq: str | None = None
+    known_feature_column_names: list[str] | None = None
 
     def validate(self) -> AutoMLConfig:
         """Check every value and fill in the defaults; returns self for chaining."""
@@ -72,6 +96,8 @@ class AutoMLConfig:
             raise ConfigError(f"task={self.task!r} is not supported; use one of {TASKS}.")
         if not isinstance(self.label_column_name, str) or not self.label_column_name:
             raise ConfigError("label_column_name must name the column to predict.")
+        if self.task == "forecasting":
+            self._validate_forecasting()
         if self.primary_metric is None:
             self.primary_metric = DEFAULT_PRIMARY_METRIC[self.task]
         try:
@@ -87,7 +113,7 @@ class AutoMLConfig:
         _check_positive_int("max_concurrent_iterations", self.max_concurrent_iterations)
         if self.n_cross_validations is not None:
             _check_positive_int("n_cross_validations", self.n_cross_validations)
-            if self.n_cross_validations < 2:
+            if self.n_cross_validations < 2 and self.task != "forecasting":
                 raise ConfigError(
                     f"n_cross_validations={self.n_cross_validations} needs at least 2 folds; "
                     "use validation_size for a single holdout."
@@ -143,6 +169,49 @@ class AutoMLConfig:
                 "limit memory with the workers' own memory_limit (dask worker --memory-limit)."
             )
         import_distributed()  # a clear error, naming the extra to install
+
+    def _validate_forecasting(self) -> None:
+        if not isinstance(self.time_column_name, str) or not self.time_column_name:
+            raise ConfigError("forecasting needs time_column_name, the column of timestamps.")
+        ids = self.time_series_id_column_names
+        if ids is not None and (
+            not isinstance(ids, (list, tuple)) or not all(isinstance(c, str) and c for c in ids)
+        ):
+            raise ConfigError(
+                f"time_series_id_column_names={ids!r} must be a list of column names."
+            )
+        if ids is not None and len(set(ids)) != len(ids):
+            raise ConfigError(f"time_series_id_column_names={ids!r} names a column twice.")
+        features = self.known_feature_column_names
+        if features is not None and (
+            not isinstance(features, (list, tuple))
+            or not all(isinstance(c, str) and c for c in features)
+        ):
+            raise ConfigError(
+                f"known_feature_column_names={features!r} must be a list of column names."
+            )
+        roles = [self.label_column_name, self.time_column_name, *(ids or []), *(features or [])]
+        if len(set(roles)) != len(roles):
+            raise ConfigError(
+                f"the label, time and series-id columns must be different columns, got {roles!r}."
+            )
+        horizon = self.forecast_horizon
+        if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:
+            raise ConfigError(f"forecast_horizon={horizon!r} must be a positive integer.")
+        if self.freq is not None:
+            from pandas.tseries.frequencies import to_offset
+
+            try:
+                to_offset(self.freq)
+            except (ValueError, TypeError):
+                raise ConfigError(
+                    f"freq={self.freq!r} is not a pandas frequency such as 'D', 'W' or 'MS'."
+                ) from None
+        if self.validation_size is not None:
+            raise ConfigError(
+                "forecasting validates by rolling origin; set n_cross_validations (the number "
+                "of folds), not validation_size."
+            )
 
     def algorithms(self) -> list[str]:
         """The algorithm names this experiment may try, in the zoo's order."""

@@ -86,6 +86,8 @@ def submit(
     else:
         source, frame = "DataFrame", training_data
     label, task = config.label_column_name, config.task
+    if task == "forecasting":
+        return _submit_forecasting(config, frame, source, store, experiment_name, show_progress)
     check_training_frame(frame, label, task)
     plan = profile_columns(frame, label)
     if not plan.groups():
@@ -247,6 +249,48 @@ def _finish(run_store: RunStore, parent_id: str) -> AutoMLRun:
     else:
         error = "no trial completed; see the child runs' errors"
         run_store.finish_parent(parent_id, "failed", error=error)
+    return run
+
+
+def _submit_forecasting(config, frame, source, store, experiment_name, show_progress):
+    """``submit`` for ``task="forecasting"`` (see ``forecasting/experiment.py``)."""
+    from .forecasting import experiment as forecasting
+
+    settings = forecasting.check_data(config, frame)
+    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    experiment, parent = run_store.create_experiment(
+        experiment_name or Path(source).stem,
+        task=config.task,
+        label=config.label_column_name,
+        primary_metric=config.primary_metric,
+        properties={"config": config.to_dict(), "source": source},
+    )
+    try:
+        snapshot_path, snapshot_sha = _snapshot(run_store, experiment.id, frame)
+        run_store.update_properties(parent.id, rows=len(frame))
+        forecasting.search(
+            run_store,
+            parent.id,
+            config,
+            settings,
+            snapshot_path,
+            snapshot_sha,
+            record=lambda run_id, future: _record(run_store, run_id, _result(future), config),
+            workers=config.max_concurrent_iterations or _cpu_count(),
+            show_progress=show_progress,
+        )
+    except BaseException as error:
+        status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
+        run_store.finish_parent(parent.id, status, error=f"{type(error).__name__}: {error}")
+        raise
+    run = AutoMLRun(run_store, parent.id)
+    board = run.leaderboard()
+    if board:
+        run_store.finish_parent(parent.id, "completed", best_run_id=board[0].id)
+    else:
+        run_store.finish_parent(
+            parent.id, "failed", error="no trial completed; see the child runs' errors"
+        )
     return run
 
 

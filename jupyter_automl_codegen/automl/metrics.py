@@ -57,10 +57,23 @@ REGRESSION_METRICS = (
     "median_absolute_error",
     "explained_variance",
 )
-METRICS = {"classification": CLASSIFICATION_METRICS, "regression": REGRESSION_METRICS}
+# Averaged over series, then over rolling-origin folds (see forecasting/evaluation.py).
+FORECASTING_METRICS = (
+    "normalized_root_mean_squared_error",
+    "r2_score",
+    "normalized_mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_absolute_scaled_error",
+)
+METRICS = {
+    "classification": CLASSIFICATION_METRICS,
+    "regression": REGRESSION_METRICS,
+    "forecasting": FORECASTING_METRICS,
+}
 DEFAULT_PRIMARY_METRIC = {
     "classification": "AUC_weighted",
     "regression": "normalized_root_mean_squared_error",
+    "forecasting": "normalized_root_mean_squared_error",
 }
 
 

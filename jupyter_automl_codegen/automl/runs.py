@@ -71,8 +71,45 @@ class ChildRun:
         plan = FeaturizationPlan.from_dict(self._parent_properties()["featurization"])
         return prepare_features(frame, plan)
 
+    def forecast(self, history: pd.DataFrame) -> pd.DataFrame:
+        """A forecasting run's forecast of the ``horizon`` steps after ``history`` (the same
+        columns as the training data), for every series in it: the series-id columns, the
+        time column and ``prediction``. A model with known-in-advance features reads their
+        values for the steps ahead from rows after each series' last labelled one (the
+        label empty). Classical (per-series) models are fitted again on the
+        given history with the run's configuration; a global ML model reads its lags from it.
+        """
+        from .forecasting.evaluation import (
+            forecast_after_history,
+            forecast_frame,
+            uses_features,
+        )
+        from .forecasting.series import (
+            ForecastSettings,
+            check_future,
+            check_history,
+            prepare_series,
+        )
+
+        settings_dict = self._parent_properties().get("forecasting")
+        if settings_dict is None:
+            raise ValueError(f"run {self.id} is not a forecasting run; use predict.")
+        settings = ForecastSettings.from_dict(settings_dict)
+        check_history(history, settings)
+        series, keys, future = prepare_series(history, settings)
+        model = self.get_model()
+        if uses_features(model, settings):
+            check_future(future, keys, settings)
+        predicted = forecast_after_history(model, series, future, settings)
+        return forecast_frame(predicted, keys, settings)
+
     def predict(self, frame: pd.DataFrame) -> pd.Series:
         """Predictions in the original label values (class codes are decoded)."""
+        if "forecasting" in self._parent_properties():
+            raise ValueError(
+                f"run {self.id} is a forecasting run; use forecast(history) for the steps "
+                "after a history."
+            )
         predictions = self.get_model().predict(self.prepare_features(frame))
         classes = self._classes()
         if classes is not None:

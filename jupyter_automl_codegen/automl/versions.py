@@ -9,7 +9,12 @@ from importlib.metadata import PackageNotFoundError, version
 # Distribution names of the libraries every pipeline needs.
 CORE_PACKAGES = ("numpy", "pandas", "scipy", "scikit-learn", "joblib", "pyarrow")
 # Top-level module of a class in a spec -> the distribution that provides it.
-MODULE_PACKAGES = {"lightgbm": "lightgbm", "xgboost": "xgboost"}
+MODULE_PACKAGES = {
+    "lightgbm": "lightgbm",
+    "xgboost": "xgboost",
+    "mlforecast": "mlforecast",
+    "statsforecast": "statsforecast",
+}
 
 
 def library_versions(spec: dict | None = None) -> dict[str, str]:

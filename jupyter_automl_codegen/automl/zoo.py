@@ -388,6 +388,10 @@ ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in _algorithm_list()}
 
 def algorithm_names(task: str) -> list[str]:
     """Names of the algorithms available for ``task``, cheapest family first."""
+    if task == "forecasting":
+        from .forecasting.candidates import algorithm_names as forecasting_names
+
+        return forecasting_names()
     return [name for name, a in ALGORITHMS.items() if task in a.estimators]
 
 

@@ -20,6 +20,8 @@ ENSEMBLE_CLASSES = tuple(
     for name in ("VotingClassifier", "VotingRegressor", "StackingClassifier", "StackingRegressor")
 )
 
+FORECASTER_CLASSES = ("mlforecast.MLForecast", "statsforecast.StatsForecast")
+
 
 @dataclass(frozen=True)
 class CodegenContext:
@@ -46,8 +48,17 @@ class CodegenContext:
     validation_description: str = ""
     # Ensembles: per member, {"run_id", "algorithm", "name"[, "weight"]} in member order.
     members: tuple[dict, ...] = ()
+    # Forecasting runs: ForecastSettings.to_dict() (time column, series ids, horizon, ...).
+    forecasting: dict | None = None
 
     def __post_init__(self):
+        if self.task == "forecasting":
+            if self.pipeline_spec.get("class") not in FORECASTER_CLASSES or not self.forecasting:
+                raise CodegenError(
+                    "a forecasting run needs an MLForecast or StatsForecast spec and its "
+                    "forecasting settings"
+                )
+            return
         if self.task not in ("classification", "regression"):
             raise CodegenError(f"task={self.task!r} is not classification or regression")
         if self.pipeline_spec.get("class") not in (PIPELINE_CLASS, *ENSEMBLE_CLASSES):
@@ -55,6 +66,13 @@ class CodegenContext:
                 "the pipeline spec must be a sklearn.pipeline.Pipeline or a scikit-learn "
                 "voting or stacking ensemble of pipelines"
             )
+
+    @property
+    def forecast_features(self) -> list[str]:
+        """The known-in-advance features the forecaster reads (only ML forecasters do)."""
+        if self.task != "forecasting" or self.pipeline_spec["class"] != FORECASTER_CLASSES[0]:
+            return []
+        return list((self.forecasting or {}).get("known_features") or [])
 
     @property
     def is_ensemble(self) -> bool:
@@ -85,7 +103,7 @@ class CodegenContext:
             pipeline_spec=run["spec"],
             task=experiment["task"],
             label=experiment["label"],
-            validation=properties["validation"],
+            validation=properties.get("validation") or {},
             validation_description=properties.get("validation_description", ""),
             data_path=data_path,
             data_sha256=experiment.get("data_sha256"),
@@ -102,4 +120,5 @@ class CodegenContext:
             metrics=run.get("metrics") or {},
             versions=run.get("versions") or {},
             members=tuple((run.get("properties") or {}).get("members") or ()),
+            forecasting=properties.get("forecasting"),
         )

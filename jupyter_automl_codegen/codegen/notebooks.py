@@ -106,6 +106,8 @@ def _training_title(context: CodegenContext) -> str:
 
 
 def _training_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
+    if context.task == "forecasting":
+        return _forecasting_run_cells(context)
     validation = context.validation_description or "the run's validation scheme"
     run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the AutoML run"
     return [
@@ -310,6 +312,65 @@ def run_on_dask(address):
 """
 
 
+def _forecasting_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
+    validation = context.validation_description or "the run's rolling-origin validation"
+    run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the AutoML run"
+    return [
+        (
+            "markdown",
+            "### Load the data\n\n"
+            "The run's data snapshot, checked against the SHA-256 the run recorded.",
+        ),
+        ("code", "df = get_training_dataset()"),
+        (
+            "markdown",
+            "### Prepare the series\n\n"
+            "One row per series and step, gaps filled, as AutoML saw them.",
+        ),
+        (
+            "code",
+            "series, keys, future = prepare_data(df)"
+            if context.forecast_features
+            else "series, keys = prepare_data(df)",
+        ),
+        (
+            "markdown",
+            "### Validate\n\n"
+            f"Repeats the run's validation ({escape_markdown(validation)}) and averages the "
+            "metrics over the folds: they should equal the run's metrics.",
+        ),
+        ("code", "metrics = validate_model(series)\nmetrics"),
+        ("markdown", "### Train\n\nFits the forecaster on the whole history."),
+        ("code", "model = train_model(series)"),
+        ("markdown", "### Forecast\n\nThe steps after the history, for every series."),
+        (
+            "code",
+            "predictions = forecast(model, keys, future)\npredictions"
+            if context.forecast_features
+            else "predictions = forecast(model, keys)\npredictions",
+        ),
+        (
+            "markdown",
+            "### Save\n\n"
+            "Writes the model (`model.pkl`, joblib), its validation metrics (`metrics.json`) "
+            "and the forecast (`forecast.csv`) beside this notebook.",
+        ),
+        (
+            "code",
+            'joblib.dump(model, "model.pkl")\n'
+            'with open("metrics.json", "w", encoding="utf-8") as handle:\n'
+            "    json.dump(metrics, handle, indent=2)\n"
+            'predictions.to_csv("forecast.csv", index=False)',
+        ),
+        (
+            "markdown",
+            "### Compare with the AutoML run\n\n"
+            f"The metrics {run} reported next to the ones computed above.",
+        ),
+        ("code", _comparison_code(context, "metrics", "retrained")),
+    ]
+
+
 def script_run_notebook(context: CodegenContext, code: TrainingCode) -> str:
     """``script_run_notebook.ipynb``: run ``script.py`` as a new tracked run and compare."""
     return notebook_json(script_run_notebook_cells(context, code))
@@ -375,6 +436,13 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
         "predictions = model.predict(rows)\n"
         f"{predictions}"
     )
+    if context.task == "forecasting":
+        model_code = (
+            "import joblib\n"
+            "import pandas as pd\n\n"
+            "# The forecast script.py wrote: the steps after the training history.\n"
+            'pd.read_csv("outputs/forecast.csv")'
+        )
     cells = [
         (
             "markdown",

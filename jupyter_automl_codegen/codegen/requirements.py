@@ -13,6 +13,8 @@ DISTRIBUTIONS = {
     "joblib": "joblib",
     "lightgbm": "lightgbm",
     "xgboost": "xgboost",
+    "mlforecast": "mlforecast",
+    "statsforecast": "statsforecast",
 }
 # pandas reads the Parquet data snapshot through pyarrow.
 ALWAYS = ("pyarrow",)

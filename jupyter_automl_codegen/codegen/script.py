@@ -88,6 +88,10 @@ def _one_line(text: str) -> str:
 
 def build_training_code(context: CodegenContext, *, generator_version: str) -> TrainingCode:
     """All stages of the training code of one run."""
+    if context.task == "forecasting":
+        from .forecast_script import build_forecasting_code
+
+        return build_forecasting_code(context, generator_version=generator_version)
     imports = Imports()
     renderer = Renderer(imports)
     constants = _column_constants(context)

@@ -6,6 +6,8 @@
   regression; a free-text name, an ISO date, a categorical origin, numbers with missing values.
 - ``seattle-weather``: the Vega Seattle weather data, weather-type classification with a date.
 - ``diabetes``: scikit-learn's diabetes data, numeric regression.
+- ``air-passengers``: Box & Jenkins' monthly airline passengers 1949-1960 (144 months, the
+  series R ships as ``AirPassengers``), forecasting with a 12-month horizon.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class Dataset:
     frame: pd.DataFrame
     label: str
     task: str
+    time_column: str | None = None  # forecasting data sets
+    horizon: int = 1
 
 
 def _penguins() -> pd.DataFrame:
@@ -48,6 +52,7 @@ _DATASETS = {
     "cars": (_bundled("cars.csv"), "Miles_per_Gallon", "regression"),
     "seattle-weather": (_bundled("seattle-weather.csv"), "weather", "classification"),
     "diabetes": (_diabetes, "target", "regression"),
+    "air-passengers": (_bundled("air-passengers.csv"), "passengers", "forecasting", "month", 12),
 }
 
 DATASET_NAMES = tuple(_DATASETS)
@@ -57,5 +62,5 @@ def load_dataset(name: str) -> Dataset:
     """Load a bundled data set by name (see ``DATASET_NAMES``)."""
     if name not in _DATASETS:
         raise KeyError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}.")
-    loader, label, task = _DATASETS[name]
-    return Dataset(name, loader(), label, task)
+    loader, label, task, *forecasting = _DATASETS[name]
+    return Dataset(name, loader(), label, task, *forecasting)

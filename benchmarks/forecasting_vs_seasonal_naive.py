@@ -1,0 +1,220 @@
+"""Held-out forecast quality of ``automl-codegen train --task forecasting`` against seasonal
+naive and, when given a Python with FLAML installed, FLAML's ``ts_forecast``.
+
+For each data set: hold out the final ``horizon`` steps of every series, train with the real
+command line under a time budget on the rest, forecast the held-out steps with
+``automl-codegen predict`` (the training data as history), and score MASE per series (the
+mean absolute error over the in-sample seasonal-naive error of the training history),
+averaged over series. The table reports each forecaster's MASE and its ratio to seasonal
+naive's (below 1 beats it). Nothing here is a pass/fail test.
+
+FLAML runs in its own virtual environment (it pins other library versions than ours), one
+``AutoML.fit(task="ts_forecast")`` per series with an equal share of the budget:
+
+    python -m venv /tmp/flaml-venv && /tmp/flaml-venv/bin/pip install "flaml[automl]" statsmodels
+    .venv/bin/python benchmarks/forecasting_vs_seasonal_naive.py --timeout 60 \\
+        --flaml-python /tmp/flaml-venv/bin/python
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jupyter_automl_codegen import load_dataset
+
+
+def air_passengers():
+    return load_dataset("air-passengers").frame, "passengers", "month", [], 12, 12
+
+
+def seattle_weather():
+    """Three daily series (max/min temperature and wind) of the last 400 days, with gaps."""
+    weather = load_dataset("seattle-weather").frame.tail(400)
+    long = weather.melt(
+        id_vars="date", value_vars=["temp_max", "temp_min", "wind"], var_name="series"
+    )
+    long = long.drop(index=long.sample(frac=0.02, random_state=0).index)
+    return long.reset_index(drop=True), "value", "date", ["series"], 7, 7
+
+
+DATASETS = {"air-passengers": air_passengers, "seattle-weather-3": seattle_weather}
+
+FLAML_SCRIPT = r"""
+import json, sys
+import pandas as pd
+from flaml import AutoML
+
+job = json.load(open(sys.argv[1]))
+train = pd.read_json(job["train"], orient="split")
+out = []
+for key, group in train.groupby("key", sort=True):
+    frame = pd.DataFrame({"ds": pd.to_datetime(group["ds"]), "y": group["y"]})
+    automl = AutoML()
+    automl.fit(dataframe=frame, label="y", task="ts_forecast", period=job["horizon"],
+               time_budget=job["seconds"], seed=0, verbose=0, eval_method="holdout")
+    ahead = pd.date_range(frame["ds"].max(), periods=job["horizon"] + 1, freq=job["freq"])[1:]
+    predicted = automl.predict(pd.DataFrame({"ds": ahead}))
+    out += [{"key": key, "ds": str(d), "prediction": float(p)} for d, p in zip(ahead, predicted)]
+json.dump(out, open(sys.argv[2], "w"))
+"""
+
+
+def split(frame, time_column, horizon):
+    times = pd.to_datetime(frame[time_column])
+    held_out = times >= sorted(times.unique())[-horizon]
+    return frame[~held_out].reset_index(drop=True), frame[held_out].reset_index(drop=True)
+
+
+def long_frame(frame, label, time_column, ids):
+    """key, ds, y per series, reindexed to the frequency and interpolated (as the engine)."""
+    out = frame.assign(ds=pd.to_datetime(frame[time_column]), y=frame[label].astype(float))
+    out["key"] = out[ids].astype(str).agg("|".join, axis=1) if ids else "all"
+    return out[["key", "ds", "y"]].sort_values(["key", "ds"])
+
+
+def regular(history, freq):
+    parts = []
+    for key, group in history.groupby("key", sort=True):
+        steps = pd.date_range(group["ds"].min(), group["ds"].max(), freq=freq)
+        y = group.set_index("ds")["y"].reindex(steps).interpolate(limit_direction="both")
+        parts.append(pd.DataFrame({"key": key, "ds": steps, "y": y.to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def mase(history, actual, predicted, season):
+    """MASE per series, averaged: ``predicted`` has key, ds, prediction."""
+    scored = actual.merge(predicted, on=["key", "ds"])
+    values = []
+    for key, group in scored.groupby("key"):
+        past = history.loc[history["key"] == key, "y"].to_numpy()
+        scale = np.mean(np.abs(past[season:] - past[:-season]))
+        values.append(np.mean(np.abs(group["y"] - group["prediction"])) / scale)
+    return float(np.mean(values))
+
+
+def seasonal_naive(history, horizon, season, freq):
+    rows = []
+    for key, group in history.groupby("key", sort=True):
+        last = group["y"].to_numpy()[-season:]
+        ahead = pd.date_range(group["ds"].max(), periods=horizon + 1, freq=freq)[1:]
+        rows += [{"key": key, "ds": d, "prediction": last[i % season]} for i, d in enumerate(ahead)]
+    return pd.DataFrame(rows)
+
+
+def cli(*args, store):
+    command = [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", str(store)]
+    return subprocess.run(command + [str(a) for a in args], capture_output=True, text=True)
+
+
+def automl(train, name, label, time_column, ids, horizon, timeout, folder, workers):
+    data = folder / f"{name}.csv"
+    train.to_csv(data, index=False)
+    store = folder / "store"
+    flags = [f"--series-id={c}" for c in ids]
+    started = time.monotonic()
+    result = cli(
+        "train", data, "--task", "forecasting", "--label", label, "--time-column",
+        time_column, *flags, "--horizon", horizon, "--timeout", timeout, "--workers", workers,
+        "--no-code-generation", "--json", store=store,
+    )  # fmt: skip
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    summary = json.loads(result.stdout)
+    out = folder / f"{name}-forecast.csv"
+    predicted = cli("predict", summary["best_run_id"], data, "--out", out, store=store)
+    if predicted.returncode != 0:
+        raise SystemExit(predicted.stderr)
+    best = next(r for r in summary["runs"] if r["run_id"] == summary["best_run_id"])
+    forecast = pd.read_csv(out)
+    forecast["key"] = forecast[ids].astype(str).agg("|".join, axis=1) if ids else "all"
+    forecast["ds"] = pd.to_datetime(forecast[time_column])
+    return forecast[["key", "ds", "prediction"]], best["algorithm"], seconds
+
+
+def flaml(history, horizon, freq, seconds, python, folder):
+    job = folder / "flaml-job.json"
+    out = folder / "flaml-out.json"
+    script = folder / "flaml_peer.py"
+    script.write_text(FLAML_SCRIPT)
+    per_series = max(5, seconds // history["key"].nunique())
+    job.write_text(
+        json.dumps(
+            {
+                "train": history.to_json(orient="split", date_format="iso"),
+                "horizon": horizon,
+                "freq": freq,
+                "seconds": per_series,
+            }
+        )
+    )
+    started = time.monotonic()
+    result = subprocess.run([python, script, job, out], capture_output=True, text=True)
+    if result.returncode != 0:
+        return None, time.monotonic() - started, result.stderr.strip().splitlines()[-1]
+    predicted = pd.DataFrame(json.loads(out.read_text()))
+    predicted["ds"] = pd.to_datetime(predicted["ds"])
+    return predicted, time.monotonic() - started, None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--flaml-python", help="a Python with flaml[automl] installed")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, load in DATASETS.items():
+            frame, label, time_column, ids, horizon, season = load()
+            train, test = split(frame, time_column, horizon)
+            history = long_frame(train, label, time_column, ids)
+            freq = pd.infer_freq(history.loc[history["key"] == history["key"].iloc[0], "ds"][:5])
+            history = regular(history, freq)
+            actual = long_frame(test, label, time_column, ids)
+            naive = mase(history, actual, seasonal_naive(history, horizon, season, freq), season)
+            folder = Path(tmp) / name
+            folder.mkdir()
+            predicted, best, seconds = automl(
+                train, name, label, time_column, ids, horizon, args.timeout, folder, args.workers
+            )
+            ours = mase(history, actual, predicted, season)
+            row = {
+                "data": name,
+                "series": history["key"].nunique(),
+                "h": horizon,
+                "naive": round(naive, 3),
+                "automl": round(ours, 3),
+                "ratio": round(ours / naive, 3),
+                "best": best,
+                "seconds": round(seconds, 1),
+            }
+            if args.flaml_python:
+                flaml_predicted, flaml_seconds, error = flaml(
+                    history, horizon, freq, args.timeout, args.flaml_python, folder
+                )
+                if flaml_predicted is None:
+                    row.update(flaml="error", flaml_error=error[:60])
+                else:
+                    value = mase(history, actual, flaml_predicted, season)
+                    row.update(
+                        flaml=round(value, 3),
+                        flaml_ratio=round(value / naive, 3),
+                        flaml_seconds=round(flaml_seconds, 1),
+                    )
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

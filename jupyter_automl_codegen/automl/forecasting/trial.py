@@ -1,0 +1,76 @@
+"""One forecasting trial, as run inside a worker process: validate by rolling origin, then fit
+on the whole history and return the fitted forecaster serialised."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import socket
+import time
+import warnings
+from dataclasses import dataclass
+
+import joblib
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from ..trial import TrialResult
+from .candidates import build_forecaster
+from .evaluation import fit_forecaster, validate
+from .series import ForecastSettings, prepare_series
+
+
+@dataclass(frozen=True)
+class ForecastTask:
+    run_id: str
+    snapshot_path: str
+    snapshot_sha256: str
+    settings: dict
+    spec: dict
+
+
+_SERIES: dict = {}
+
+
+def run_forecast_trial(task: ForecastTask) -> TrialResult:
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _run(task, worker)
+    except Exception as error:  # a failed trial is a result, never a crash of the search
+        return TrialResult(task.run_id, error=f"{type(error).__name__}: {error}", worker=worker)
+
+
+def _series(task: ForecastTask, settings: ForecastSettings) -> pd.DataFrame:
+    if task.snapshot_sha256 not in _SERIES:
+        _SERIES.clear()
+        raw = open(task.snapshot_path, "rb").read()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != task.snapshot_sha256:
+            raise RuntimeError(f"data snapshot {task.snapshot_path} changed on disk")
+        frame = pd.read_parquet(io.BytesIO(raw))
+        _SERIES[task.snapshot_sha256] = prepare_series(frame, settings)[0]
+    return _SERIES[task.snapshot_sha256]
+
+
+def _run(task: ForecastTask, worker: str) -> TrialResult:
+    settings = ForecastSettings.from_dict(task.settings)
+    series = _series(task, settings)
+    started = time.perf_counter()
+    metrics = validate(task.spec, series, settings)
+    time.perf_counter()
+    model = build_forecaster(task.spec)
+    fit_forecaster(model, series, settings)
+    fitted = time.perf_counter()
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    return TrialResult(
+        task.run_id,
+        metrics=metrics,
+        fit_time=fitted - started,
+        score_time=0.0,
+        model_bytes=buffer.getvalue(),
+        worker=worker,
+    )
