@@ -275,7 +275,10 @@ def _submit_forecasting(config, frame, source, store, experiment_name, show_prog
             settings,
             snapshot_path,
             snapshot_sha,
-            record=lambda run_id, future: _record(run_store, run_id, _result(future), config),
+            # Forecasting trials always run in local worker processes.
+            record=lambda run_id, future: _record(
+                run_store, run_id, _result(future), config, "local"
+            ),
             workers=config.max_concurrent_iterations or _cpu_count(),
             show_progress=show_progress,
         )
