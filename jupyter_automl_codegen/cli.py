@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from .datasets import DATASET_NAMES
@@ -140,8 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; ``argv`` defaults to the process's own arguments. Run as the command
+    (no ``argv``), a training's time budget counts from the start of the process."""
+    started = _process_started() if argv is None else time.monotonic()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.started_at = started
     try:
         return COMMANDS[args.command](args)
     except (CommandError, UserInputError, StoreError, LookupError) as error:
@@ -204,6 +210,7 @@ def _train(args) -> int:
         store=store,
         experiment_name=args.experiment or Path(args.data).stem,
         show_progress=not args.json,
+        started_at=args.started_at,  # the budget includes reading DATA
     )
     _print_trained(args, store, run)
     return 0
@@ -381,6 +388,18 @@ def _print_json(data) -> None:
     sys.stdout.write("\n")
 
 
+def _process_started() -> float:
+    """The ``time.monotonic()`` reading of this process's start (Linux), else now."""
+    try:
+        with open("/proc/self/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        since_boot = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22, starttime
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - since_boot
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.monotonic()
+    return time.monotonic() - max(0.0, age)
+
+
 COMMANDS = {
     "train": _train,
     "experiments": _experiments,
@@ -389,6 +408,7 @@ COMMANDS = {
     "codegen": _codegen,
     "demo": _demo,
 }
+
 
 if __name__ == "__main__":
     sys.exit(main())

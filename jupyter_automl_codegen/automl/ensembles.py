@@ -59,7 +59,8 @@ SELECTION_PATIENCE = 5
 STACK_FAMILIES = 4
 STACK_INNER_FOLDS = 3
 # Time held back for the ensembles: a share of the budget until two trials are known, then
-# the estimate from the trials' fit times, never more than the larger share.
+# the estimate from the trials' fit times, never more than the larger share (and nothing for
+# an ensemble whose estimate exceeds that share: it would be skipped anyway).
 INITIAL_RESERVE_SHARE = 0.1
 MAX_RESERVE_SHARE = 0.25
 VOTING_ESTIMATE_MEMBERS = 5  # the estimate assumes the voting ensemble has this many members
@@ -166,6 +167,10 @@ def reserve_seconds(
         needed.append(voting_seconds(pool.ranked()[:VOTING_ESTIMATE_MEMBERS]))
     if stack:
         needed.append(stack_seconds(stack_members(pool)))
+    # An ensemble that needs more than the largest share will be skipped: keep no time for it.
+    needed = [seconds for seconds in needed if seconds <= MAX_RESERVE_SHARE * budget]
+    if not needed:
+        return 0.0
     total = max(needed) if workers >= 2 else sum(needed)
     return min(MAX_RESERVE_SHARE * budget, total)
 

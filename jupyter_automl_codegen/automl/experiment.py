@@ -57,6 +57,7 @@ from .profiling import FeaturizationPlan, profile_columns
 from .progress import SearchProgress
 from .runs import AutoMLRun
 from .search import Searcher
+from .timing import TrialTimes
 from .trial import FEATURIZE_STEP, TrialResult, TrialTask, run_ensemble, run_trial
 from .validation import ValidationScheme, choose_scheme
 from .versions import library_versions
@@ -64,6 +65,13 @@ from .zoo import make_estimator, make_scaler
 
 # A trial whose estimated duration overshoots the budget by more than this is not started.
 BUDGET_SLACK = 0.02
+# A starting point estimated to take more than this share of the search's time left is
+# tried only when the draw after the first round picks it.
+FIRST_ROUND_SHARE = 0.25
+# The search and the ensembles end this much before the budget does: stopping the workers,
+# choosing the best model and exiting take the rest.
+WRAP_UP_SECONDS = 1.5
+WRAP_UP_SHARE = 0.05
 
 
 def submit(
@@ -73,12 +81,18 @@ def submit(
     store: RunStore | str | Path | None = None,
     experiment_name: str | None = None,
     show_progress: bool = True,
+    started_at: float | None = None,
 ) -> AutoMLRun:
     """Run an AutoML experiment to completion and return its parent run.
 
     ``training_data`` is a DataFrame or the path of a CSV or Parquet file. Bad data raises
     ``DataError`` and bad settings ``ConfigError`` before anything is written to the store.
+
+    The time budget counts from ``started_at`` (a ``time.monotonic()`` reading; default: this
+    call), so reading, checking, storing and profiling the data are inside it; the command
+    line passes the moment its process started.
     """
+    started = time.monotonic() if started_at is None else started_at
     config.validate()
     if isinstance(training_data, (str, Path)):
         source = Path(training_data).name
@@ -134,6 +148,7 @@ def submit(
             y=y,
             n_classes=None if classes is None else len(classes),
             show_progress=show_progress,
+            started=started,
         )
     except BaseException as error:
         _end_on_error(run_store, parent.id, error)
@@ -323,15 +338,17 @@ def _search(
     y,
     n_classes,
     show_progress,
+    started: float | None = None,
     budget: float | None = None,
     history: list | None = None,
 ) -> None:
     """Run trials until the time budget (less the ensembles' share) or the trial count is
     spent, then the ensembles. ``history``: finished child runs of an interrupted experiment,
-    replayed into the searcher first (``budget`` is then the time it had left)."""
-    started = time.monotonic()
+    replayed into the searcher first (``budget`` is then the time it had left). The budget
+    counts from ``started`` (default: now) and ends ``WRAP_UP_SECONDS`` early."""
+    started = time.monotonic() if started is None else started
     budget = config.experiment_timeout_seconds if budget is None else budget
-    deadline = started + budget
+    deadline = started + budget - min(WRAP_UP_SECONDS, WRAP_UP_SHARE * budget)
     compute = _compute(config, snapshot_path)
     try:
         _search_on(
@@ -411,7 +428,7 @@ def _search_on(
     inflight: dict = {}  # future -> (proposal, run id, launch time, task)
     finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
     told = launched = len(history)
-    seconds_per_cost: dict[str, float] = {}
+    times = TrialTimes()
     reserve = 0.0
     trial_limit = config.trial_timeout_seconds
     try:
@@ -427,11 +444,13 @@ def _search_on(
                 voting=config.enable_voting_ensemble,
                 stack=config.enable_stack_ensemble,
             )
+            if len(pool) < 2 and now >= deadline - reserve:
+                reserve = 0.0  # no ensemble can be built: the time goes back to the trials
             search_deadline = deadline - reserve
             budget_left = config.max_trials is None or launched < config.max_trials
             slot_free = len(inflight) < workers and told > launched - workers
             if budget_left and now < search_deadline and slot_free:
-                proposal = _propose(searcher, seconds_per_cost, search_deadline - now)
+                proposal = _propose(searcher, times, search_deadline - now)
                 if proposal is not None:
                     run_id, task = launcher.launch(proposal)
                     inflight[compute.submit(run_trial, task)] = (proposal, run_id, now, task)
@@ -464,14 +483,11 @@ def _search_on(
             for future in done:
                 proposal, run_id, launched_at, task = inflight.pop(future)
                 elapsed = time.monotonic() - launched_at
-                per_cost = elapsed / max(proposal.cost, 1e-9)
-                seconds_per_cost[proposal.algorithm] = max(
-                    per_cost, seconds_per_cost.get(proposal.algorithm, 0.0)
-                )
                 result = _result(future, elapsed, trial_limit)
                 trial_loss = _record(run_store, run_id, result, config, compute.name)
                 finished[proposal.number] = (proposal, trial_loss)
                 if trial_loss is not None:
+                    times.add(proposal.algorithm, proposal.cost, elapsed)
                     pool.add(
                         Candidate(
                             run_id,
@@ -607,17 +623,24 @@ class _Ensembles:
         return round(time.monotonic() - self.started, 3)
 
 
-def _propose(searcher: Searcher, seconds_per_cost: dict, seconds_left: float):
-    """The next proposal whose estimated duration fits in the time left, else None."""
+def _propose(searcher: Searcher, times: TrialTimes, seconds_left: float):
+    """The next proposal whose estimated duration fits in the time left, else None. A
+    starting point that would take more than ``FIRST_ROUND_SHARE`` of it waits for the draw
+    that follows the first round (on large data, slow starts would fill the whole budget)."""
     excluded: set[str] = set()
+    deferred: set[str] = set()
     while True:
-        name = searcher.choose_algorithm(frozenset(excluded))
+        name = searcher.choose_algorithm(frozenset(excluded), frozenset(deferred))
         if name is None:
             return None
-        estimate = searcher.estimated_cost(name) * seconds_per_cost.get(name, 0.0)
-        if estimate <= seconds_left * (1 + BUDGET_SLACK):
+        starting = searcher.starting_point(name)
+        estimate = times.estimate(name, searcher.estimated_cost(name), starting_point=starting)
+        if estimate > seconds_left * (1 + BUDGET_SLACK):
+            excluded.add(name)
+        elif starting and name not in deferred and estimate > FIRST_ROUND_SHARE * seconds_left:
+            deferred.add(name)
+        else:
             return searcher.propose(name)
-        excluded.add(name)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ TEXT_SAMPLE_SIZE = 10_000
 TEXT_MAX_FEATURES = 1000
 TEXT_MIN_FEATURES = 50
 TEXT_ROWS_PER_FEATURE = 4
+# ... and at most this many values per analyzer: the featurized matrix is dense (every
+# estimator accepts it), so 58,000 rows of 1,000 terms each would be 900 MB per text column.
+TEXT_MAX_CELLS = 6_000_000
 
 # Identifier detection (unique value on every row) needs at least this many rows: in a tiny
 # frame, every column of distinct values would otherwise look like an identifier.
@@ -189,8 +192,10 @@ def profile_columns(df: pd.DataFrame, label: str) -> FeaturizationPlan:
 
 
 def text_width(rows: int) -> int:
-    """TF-IDF terms kept per analyzer: wide text on few rows only slows every model down."""
-    return int(min(TEXT_MAX_FEATURES, max(TEXT_MIN_FEATURES, rows // TEXT_ROWS_PER_FEATURE)))
+    """TF-IDF terms kept per analyzer: wide text on few rows only slows every model down, and
+    on many rows it fills memory."""
+    wanted = min(TEXT_MAX_FEATURES, rows // TEXT_ROWS_PER_FEATURE, TEXT_MAX_CELLS // max(rows, 1))
+    return int(max(TEXT_MIN_FEATURES, wanted))
 
 
 def normalize_frame(df: pd.DataFrame, plan: FeaturizationPlan) -> pd.DataFrame:

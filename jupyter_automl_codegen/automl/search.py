@@ -1,8 +1,11 @@
 """The search strategy: which algorithm to try next and with which hyperparameters.
 
 Each algorithm has its own Optuna study (seeded TPE) whose first trial is the algorithm's
-cheap known-good configuration. Every algorithm gets that first trial, cheapest first; after
-that the next algorithm is drawn with probability inversely proportional to its estimated cost
+cheap known-good configuration and, for the boosting libraries, whose second trial is the
+library's usual default (a hundred trees of 31 leaves): the cheap start finds out fast whether
+the family suits the data, the default gives at once the model most users would fit by hand.
+The first round runs those starting points, cheapest first; after that the next algorithm is
+drawn with probability inversely proportional to its estimated cost
 for improvement (ECI, after FLAML): the cost it has spent since it last improved, or, for an
 algorithm behind the leader, the cost it would need to catch up at the rate it has improved so
 far. Costs come from the zoo's cost model, not from wall time, so a seed fixes the search.
@@ -78,25 +81,35 @@ class Searcher:
                 constant_liar=True,
             )
             study = optuna.create_study(direction="minimize", sampler=sampler)
-            study.enqueue_trial(self._initial_params(name))
+            for params in self._starting_points(name):
+                study.enqueue_trial(params)
             self._studies[name] = study
+        # (cost, position, algorithm, visit): the starting points, cheapest first.
         self._first_round = sorted(
-            algorithms, key=lambda n: (self._initial_cost(n), algorithms.index(n))
+            (ALGORITHMS[name].cost(params, rows, columns), position, name, visit)
+            for position, name in enumerate(algorithms)
+            for visit, params in enumerate(self._starting_points(name))
         )
 
-    def _initial_params(self, name: str) -> dict:
-        params = dict(ALGORITHMS[name].initial[self.task])
-        if ALGORITHMS[name].scaled:
-            params["scaler"] = "StandardScaler"
-        return params
+    def _starting_points(self, name: str) -> list[dict]:
+        """The configurations an algorithm's study tries first, in order."""
+        algorithm = ALGORITHMS[name]
+        points = [dict(algorithm.initial[self.task])]
+        if self.task in algorithm.default:
+            points.append(dict(algorithm.default[self.task]))
+        if algorithm.scaled:
+            for params in points:
+                params["scaler"] = "StandardScaler"
+        return points
 
-    def _initial_cost(self, name: str) -> float:
-        return ALGORITHMS[name].cost(ALGORITHMS[name].initial[self.task], self.rows, self.columns)
-
-    def choose_algorithm(self, exclude: frozenset = frozenset()) -> str | None:
-        """The next algorithm to try, or None when every candidate is excluded."""
-        for name in self._first_round:
-            if name not in exclude and self._progress[name].visits == 0:
+    def choose_algorithm(
+        self, exclude: frozenset = frozenset(), defer: frozenset = frozenset()
+    ) -> str | None:
+        """The next algorithm to try, or None when every candidate is excluded. ``defer``:
+        algorithms whose starting point is too slow for the first round now; they stay in the
+        draw that follows it, at the cost of that starting point."""
+        for *_, name, visit in self._first_round:
+            if name not in exclude | defer and self._progress[name].visits == visit:
                 return name
         candidates = [
             name
@@ -108,7 +121,11 @@ class Searcher:
         leader = min(p.best for p in self._progress.values())
         weights = []
         for name in candidates:
-            eci = self._progress[name].eci(leader, self._last_cost.get(name, 1.0))
+            progress = self._progress[name]
+            if progress.visits == 0:  # as FLAML: the cost of its first trial
+                eci = self.estimated_cost(name)
+            else:
+                eci = progress.eci(leader, self._last_cost.get(name, 1.0))
             weights.append(0.0 if math.isinf(eci) else 1.0 / max(eci, 1e-12))
         total = sum(weights)
         if total == 0:
@@ -119,7 +136,9 @@ class Searcher:
         algorithm = ALGORITHMS[name]
         progress = self._progress[name]
         trial = self._studies[name].ask()
-        params = algorithm.space(trial, self.task, algorithm.size_caps(progress.best_params))
+        starts = self._starting_points(name)  # enqueued, so asked first and in this order
+        start = starts[progress.visits] if progress.visits < len(starts) else None
+        params = algorithm.space(trial, self.task, algorithm.size_caps(progress.best_params, start))
         scaler = trial.suggest_categorical("scaler", list(SCALERS)) if algorithm.scaled else None
         progress.visits += 1
         cost = float(algorithm.cost(params, self.rows, self.columns))
@@ -127,9 +146,16 @@ class Searcher:
         self._count += 1
         return Proposal(self._count - 1, name, params, scaler, cost, trial)
 
+    def starting_point(self, name: str) -> bool:
+        """Whether the algorithm's next proposal is one of its starting points."""
+        return self._progress[name].visits < len(self._starting_points(name))
+
     def estimated_cost(self, name: str) -> float:
-        """Cost units of the algorithm's next trial, from its last one."""
-        return self._last_cost.get(name, self._initial_cost(name))
+        """Cost units of the algorithm's next trial: a starting point's own, else the last's."""
+        starts, visits = self._starting_points(name), self._progress[name].visits
+        if visits < len(starts):
+            return float(ALGORITHMS[name].cost(starts[visits], self.rows, self.columns))
+        return self._last_cost[name]
 
     def tell(self, proposal: Proposal, loss: float | None) -> None:
         """Record a finished trial; ``loss`` None means the trial failed."""

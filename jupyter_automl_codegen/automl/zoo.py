@@ -41,13 +41,18 @@ class Algorithm:
     cost: Callable  # (params, rows, columns) -> relative cost units of one fit
     scaled: bool = False  # benefits from a scaler, chosen as a hyperparameter
     sizes: dict = field(default_factory=dict)  # size hyperparameter -> (initial, hard max)
+    # task -> the library's usual defaults, tried right after the cheap start: on large data
+    # a cheap start grown four times at a time does not reach a useful size within minutes.
+    default: dict = field(default_factory=dict)
 
-    def size_caps(self, best_params: dict | None) -> dict[str, int]:
-        """Upper bounds of the size hyperparameters: GROWTH times the best size so far."""
+    def size_caps(self, best_params: dict | None, at_least: dict | None = None) -> dict[str, int]:
+        """Upper bounds of the size hyperparameters: GROWTH times the best size so far (and
+        never below the sizes of ``at_least``, a configuration about to be tried)."""
         caps = {}
         for name, (start, hard_max) in self.sizes.items():
             best = (best_params or {}).get(name, start)
-            caps[name] = int(min(hard_max, max(start, best) * GROWTH))
+            cap = int(min(hard_max, max(start, best) * GROWTH))
+            caps[name] = max(cap, (at_least or {}).get(name, 0))
         return caps
 
 
@@ -188,8 +193,14 @@ def _xgboost_fixed(task, seed):
 # --- relative cost of one fit, from hyperparameters and data shape ---------------------------
 
 
+# One unit is roughly a microsecond of one core on the default LightGBM model; the factors
+# were fitted to single-thread fits of the starting points on five of the benchmark's data
+# sets (298 to 40,455 rows; ``benchmarks/cost_model.py`` prints the measured seconds per
+# unit). They only need to rank configurations: the search measures the real times as it goes.
+
+
 def _linear_cost(params, rows, columns):
-    return rows * columns * 0.2
+    return rows * columns * 2.0
 
 
 def _knn_cost(params, rows, columns):
@@ -197,12 +208,16 @@ def _knn_cost(params, rows, columns):
 
 
 def _forest_cost(params, rows, columns):
-    return params["n_estimators"] * rows * max(1.0, columns * params["max_features"]) * 0.02
+    return params["n_estimators"] * rows * max(1.0, columns * params["max_features"]) * 0.3
 
 
-def _boosting_cost(size_name, leaves_name):
+def _boosting_cost(size_name, leaves_name, *, slowdown=1.0, binning=0.1):
+    """Binning the data once per fit, then trees x leaves (HistGradientBoosting, one thread,
+    is about eight times slower per tree than LightGBM and XGBoost)."""
+
     def cost(params, rows, columns):
-        return params[size_name] * params[leaves_name] * (rows * 0.002 + columns * 0.5)
+        trees = params[size_name] * params[leaves_name] * (rows * 0.002 + columns * 0.5)
+        return rows * columns * binning + slowdown * trees
 
     return cost
 
@@ -302,8 +317,18 @@ def _algorithm_list() -> list[Algorithm]:
             },
             space=_hgb_space,
             fixed=_hgb_fixed,
-            cost=_boosting_cost("max_iter", "max_leaf_nodes"),
+            cost=_boosting_cost("max_iter", "max_leaf_nodes", slowdown=8.0, binning=0.5),
             sizes={"max_iter": (10, 1000), "max_leaf_nodes": (4, 256)},
+            default={
+                task: {
+                    "max_iter": 100,
+                    "max_leaf_nodes": 31,
+                    "learning_rate": 0.1,
+                    "min_samples_leaf": 20,
+                    "l2_regularization": 1e-6,
+                }
+                for task in ("classification", "regression")
+            },
         ),
         Algorithm(
             name="LightGBM",
@@ -328,6 +353,18 @@ def _algorithm_list() -> list[Algorithm]:
             fixed=_lightgbm_fixed,
             cost=_boosting_cost("n_estimators", "num_leaves"),
             sizes={"n_estimators": (4, 2048), "num_leaves": (4, 512)},
+            default={
+                task: {
+                    "n_estimators": 100,
+                    "num_leaves": 31,
+                    "learning_rate": 0.1,
+                    "min_child_samples": 20,
+                    "colsample_bytree": 1.0,
+                    "reg_alpha": 1e-3,
+                    "reg_lambda": 1e-3,
+                }
+                for task in ("classification", "regression")
+            },
         ),
         Algorithm(
             name="XGBoost",
