@@ -413,8 +413,8 @@ def known_features_run(tmp_path_factory):
             time_series_id_column_names=["kind"],
             known_feature_column_names=["precipitation"],
             forecast_horizon=WEATHER_HORIZON,
-            allowed_models=["AutoETS", "Ridge", "LightGBM"],
-            max_trials=3,
+            allowed_models=["AutoETS", "Ridge", "LightGBM", "AutoARIMA"],
+            max_trials=4,
             max_concurrent_iterations=2,
         ),
         frame,
@@ -439,6 +439,17 @@ def test_known_features_reach_the_ml_models_and_scripts_reproduce_them(
     assert settings["known_features"] == ["precipitation"]
     model = children["Ridge"].get_model()
     assert "precipitation" in model.ts.features_order_
+    # AutoARIMA takes them as exogenous regressors; ETS ignores them, and the runs say so.
+    assert children["AutoARIMA"].get_model()._exog == ["precipitation"]
+    assert store.get_run(run.id).properties["known_features"] == {
+        "columns": ["precipitation"],
+        "used_by": ["Ridge", "LightGBM", "AutoARIMA"],
+        "ignored_by": ["AutoETS"],
+    }
+    for algorithm, used in (("AutoETS", False), ("AutoARIMA", True), ("Ridge", True)):
+        described = store.get_run(children[algorithm].id).properties["featurization"]
+        assert described["known_features_used"] == (["precipitation"] if used else [])
+        assert described["known_features_ignored"] == ([] if used else ["precipitation"])
     for child in children.values():
         folder = stored_code_dir(store, child.id)
         script = (folder / "script.py").read_text()
@@ -453,6 +464,12 @@ def test_known_features_reach_the_ml_models_and_scripts_reproduce_them(
         pd.testing.assert_frame_equal(written, expected, check_exact=False, rtol=1e-12)
         assert str(written["date"].min().date()) == "2015-12-25"  # the first unlabelled day
         assert len(written) == 2 * WEATHER_HORIZON
+    # The features change ARIMA's forecast (and only the readers'): rain ahead, other numbers.
+    rainy = frame.assign(precipitation=frame["precipitation"].where(frame["value"].notna(), 25.0))
+    for algorithm, reads in (("AutoARIMA", True), ("AutoETS", False)):
+        dry = children[algorithm].forecast(frame)["prediction"].to_numpy()
+        wet = children[algorithm].forecast(rainy)["prediction"].to_numpy()
+        assert (not np.allclose(dry, wet)) is reads, algorithm
 
 
 def test_forecast_without_the_future_features_is_a_clear_error(known_features_run, tmp_path):
