@@ -486,3 +486,58 @@ def test_forecast_without_the_future_features_is_a_clear_error(known_features_ru
     # A classical model does not read the features: the history alone is enough.
     ets = next(c for c in run.get_children() if c.algorithm == "AutoETS")
     assert len(ets.forecast(history)) == 2 * WEATHER_HORIZON
+
+
+def test_script_run_notebook_tracks_a_forecasting_run(known_features_run, tmp_path, monkeypatch):
+    """``script_run_notebook.ipynb`` runs script.py as a new tracked run that carries the
+    forecasting settings: it forecasts, lists and describes itself like the original."""
+    import re
+    import shutil
+    import sqlite3
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from jupyter_automl_codegen.automl.runs import ChildRun
+    from jupyter_automl_codegen.stored_code import generate_run_code
+
+    source_store, run, frame = known_features_run
+    copy = tmp_path / "store"
+    shutil.copytree(source_store.root, copy, ignore=shutil.ignore_patterns("store.db*"))
+    with sqlite3.connect(source_store.db_path) as src, sqlite3.connect(copy / "store.db") as dst:
+        src.backup(dst)
+    store = RunStore(copy)
+    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(copy))  # the kernel's default store
+    arima = next(c for c in run.get_children() if c.algorithm == "AutoARIMA")
+    folder = tmp_path / "code"
+    generate_run_code(store, arima.id, folder)
+    notebook = nbformat.read(folder / "script_run_notebook.ipynb", as_version=4)
+    (settings_cell,) = [c for c in notebook.cells if "FORECASTING = {" in c.source]
+    assert "forecasting=FORECASTING" in settings_cell.source
+    NotebookClient(
+        notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    printed = "".join(
+        output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
+    )
+    tracked = re.search(r"Tracked as run (\S+) in the run store", printed)
+    assert tracked is not None, printed[-2000:]
+    new = store.get_run(tracked.group(1))
+    assert new.status == "completed", new.error
+    assert new.metrics == arima.get_metrics()
+    assert new.primary_metric_value == store.get_run(arima.id).primary_metric_value
+    experiment = store.get_experiment(new.experiment_id)
+    assert experiment.task == "forecasting"
+    original = source_store.get_run(run.id).properties
+    parent = store.get_run(new.parent_id).properties
+    assert parent["forecasting"] == original["forecasting"]
+    assert parent["forecasting"]["known_features"] == ["precipitation"]
+    assert parent["validation_description"] == original["validation_description"]
+    assert parent["known_features"]["ignored_by"] == ["AutoETS"]
+    # a proper forecasting run: it forecasts as the original does, and lists its featurization
+    pd.testing.assert_frame_equal(
+        ChildRun(store, new.id).forecast(frame), arima.forecast(frame), check_exact=True
+    )
+    (listed,) = run_cli_json("runs", new.experiment_id, store=copy)
+    assert listed["metrics"] == arima.get_metrics()
+    assert listed["properties"]["featurization"]["known_features_used"] == ["precipitation"]
