@@ -21,6 +21,7 @@ from jupyter_automl_codegen.errors import ConfigError, DataError
 from jupyter_automl_codegen.stored_code import stored_code_dir
 
 from .clitools import run_cli, run_cli_json
+from .forecast_data import weather_with_known_precipitation
 
 AIR_HORIZON = 12
 WEATHER_HORIZON = 7
@@ -386,19 +387,6 @@ def test_generated_notebooks_run_for_a_forecasting_run(forecasting_store, tmp_pa
     expected = best.forecast(forecasting_store["data"]["weather"][0])
     pd.testing.assert_frame_equal(written, expected, check_exact=False, rtol=1e-12)
     assert (folder / "outputs" / "forecast.csv").is_file()
-
-
-def weather_with_known_precipitation() -> pd.DataFrame:
-    """Two daily temperature series with the day's precipitation as a known-in-advance
-    feature; the last WEATHER_HORIZON days carry the feature but no label (the future)."""
-    weather = load_dataset("seattle-weather").frame.tail(100)
-    long = weather.melt(
-        id_vars=["date", "precipitation"], value_vars=["temp_max", "temp_min"], var_name="kind"
-    )
-    future = pd.to_datetime(long["date"]) > pd.to_datetime(weather["date"]).max() - pd.Timedelta(
-        days=WEATHER_HORIZON
-    )
-    return long.assign(value=long["value"].where(~future)).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
