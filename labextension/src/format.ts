@@ -62,6 +62,8 @@ const SHORT_METRIC_NAMES: Record<string, string> = {
   root_mean_squared_error: 'RMSE',
   normalized_mean_absolute_error: 'NMAE',
   mean_absolute_error: 'MAE',
+  mean_absolute_scaled_error: 'MASE',
+  mean_absolute_percentage_error: 'MAPE',
   normalized_median_absolute_error: 'NMedAE',
   median_absolute_error: 'MedAE',
   r2_score: 'R²',
@@ -81,7 +83,10 @@ export function shortMetricLabel(name: string): string {
 export function forecastingRows(
   described: IForecastingFeaturization
 ): [string, string][] {
-  const listed = (values: unknown[] | null | undefined, empty = 'none'): string =>
+  const listed = (
+    values: unknown[] | null | undefined,
+    empty = 'none'
+  ): string =>
     values && values.length > 0 ? values.map(String).join(', ') : empty;
   const rows: [string, string][] = [
     ['target', described.target],

@@ -251,7 +251,9 @@ def featurization(spec: dict, algorithm: str, settings: ForecastSettings) -> dic
             name = transform["class"].rsplit(".", 1)[-1]
             orders = transform["params"].get("differences")
             described["target_transforms"].append(
-                f"differences of order {orders}" if orders is not None else name
+                f"differences at lag {', '.join(str(o) for o in orders)}"
+                if orders is not None
+                else name
             )
     return described
 
