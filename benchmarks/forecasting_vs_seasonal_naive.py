@@ -56,12 +56,12 @@ def seattle_weather():
 DATASETS = {"air-passengers": air_passengers, "seattle-weather-3": seattle_weather}
 
 FLAML_SCRIPT = r"""
-import json, sys
+import io, json, sys
 import pandas as pd
 from flaml import AutoML
 
 job = json.load(open(sys.argv[1]))
-train = pd.read_json(job["train"], orient="split")
+train = pd.read_json(io.StringIO(job["train"]), orient="split")  # pandas 3: no literal JSON
 out = []
 for key, group in train.groupby("key", sort=True):
     frame = pd.DataFrame({"ds": pd.to_datetime(group["ds"]), "y": group["y"]})
