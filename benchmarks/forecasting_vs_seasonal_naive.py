@@ -5,21 +5,28 @@ For each data set: hold out the final ``horizon`` steps of every series, train w
 command line under a time budget on the rest, forecast the held-out steps with
 ``automl-codegen predict`` (the training data as history), and score MASE per series (the
 mean absolute error over the in-sample seasonal-naive error of the training history),
-averaged over series. The table reports each forecaster's MASE and its ratio to seasonal
-naive's (below 1 beats it). Nothing here is a pass/fail test.
+averaged over series. The table reports each forecaster's MASE, its ratio to seasonal
+naive's (below 1 beats it) and ours over FLAML's (below 1: ours better). ``--markdown FILE``
+also writes the table as markdown (``benchmarks/results/forecasting_vs_peers.md``). Nothing
+here is a pass/fail test.
 
 FLAML runs in its own virtual environment (it pins other library versions than ours), one
 ``AutoML.fit(task="ts_forecast")`` per series with an equal share of the budget:
 
-    python -m venv /tmp/flaml-venv && /tmp/flaml-venv/bin/pip install "flaml[automl]" statsmodels
-    .venv/bin/python benchmarks/forecasting_vs_seasonal_naive.py --timeout 60 \\
-        --flaml-python /tmp/flaml-venv/bin/python
+    python -m venv /tmp/flaml-fc-venv
+    /tmp/flaml-fc-venv/bin/pip install "flaml[automl]" statsmodels
+    .venv/bin/python benchmarks/forecasting_vs_seasonal_naive.py --timeout 30 \\
+        --flaml-python /tmp/flaml-fc-venv/bin/python \\
+        --markdown benchmarks/results/forecasting_vs_peers.md
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -49,12 +56,12 @@ def seattle_weather():
 DATASETS = {"air-passengers": air_passengers, "seattle-weather-3": seattle_weather}
 
 FLAML_SCRIPT = r"""
-import json, sys
+import io, json, sys
 import pandas as pd
 from flaml import AutoML
 
 job = json.load(open(sys.argv[1]))
-train = pd.read_json(job["train"], orient="split")
+train = pd.read_json(io.StringIO(job["train"]), orient="split")  # pandas 3: no literal JSON
 out = []
 for key, group in train.groupby("key", sort=True):
     frame = pd.DataFrame({"ds": pd.to_datetime(group["ds"]), "y": group["y"]})
@@ -171,6 +178,7 @@ def main():
     parser.add_argument("--timeout", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--flaml-python", help="a Python with flaml[automl] installed")
+    parser.add_argument("--markdown", type=Path, help="also write the table here, as markdown")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -210,10 +218,70 @@ def main():
                         flaml=round(value, 3),
                         flaml_ratio=round(value / naive, 3),
                         flaml_seconds=round(flaml_seconds, 1),
+                        automl_over_flaml=round(ours / value, 3),
                     )
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
     print(pd.DataFrame(rows).to_string(index=False))
+    if args.markdown:
+        args.markdown.write_text(markdown(rows, args), encoding="utf-8")
+
+
+def _versions(python: str) -> str:
+    code = (
+        "import importlib.metadata as m; "
+        "print(', '.join(f'{p} {m.version(p)}' for p in "
+        "['flaml', 'statsmodels', 'lightgbm', 'pandas']))"
+    )
+    result = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
+
+
+def markdown(rows: list[dict], args) -> str:
+    """The results as a markdown table, with how they were obtained."""
+    import importlib.metadata as metadata
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = f"jupyter-automl-codegen at {commit or 'unknown'}, " + ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("statsforecast", "mlforecast", "lightgbm", "pandas")
+    )
+    lines = [
+        "# Forecasting: held-out MASE against seasonal naive and FLAML",
+        "",
+        f"{datetime.date.today().isoformat()}, `benchmarks/forecasting_vs_seasonal_naive.py "
+        f"--timeout {args.timeout} --workers {args.workers}`, {platform.machine()} with "
+        f"{len(os.sched_getaffinity(0))} cores. Ours: {ours}."
+        + (f" FLAML: {_versions(args.flaml_python)}." if args.flaml_python else ""),
+        "",
+        "MASE per series (mean absolute error over the in-sample seasonal-naive error of the "
+        "training history), averaged over series, on the final `h` steps of every series, "
+        "held out. Ratios below 1: the first beats the second.",
+        "",
+        "| data | series | h | seasonal naive | ours (best run) | ours / naive | FLAML "
+        "ts_forecast | FLAML / naive | ours / FLAML | ours s | FLAML s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['data']} | {row['series']} | {row['h']} | {row['naive']:.3f} | "
+            f"{row['automl']:.3f} ({row['best']}) | {row['ratio']:.3f} | "
+            f"{_cell(row.get('flaml'))} | {_cell(row.get('flaml_ratio'))} | "
+            f"{_cell(row.get('automl_over_flaml'))} | {row['seconds']:.1f} | "
+            f"{_cell(row.get('flaml_seconds'), '.1f')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value, spec: str = ".3f") -> str:
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else format(value, spec)
 
 
 if __name__ == "__main__":

@@ -10,25 +10,26 @@
 Names are imported on first use, so that importing the package stays cheap.
 """
 
-from importlib import import_module
+from ._lazy import attach
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "AutoMLConfig": ".automl",
-    "AutoMLRun": ".automl",
-    "ChildRun": ".automl",
-    "ConfigError": ".errors",
-    "DataError": ".errors",
-    "ModelBrowser": ".kernel",
-    "RunStore": ".store",
-    "generate_training_code": ".training_code",
-    "load_dataset": ".datasets",
-    "load_ipython_extension": ".kernel",
-    "submit": ".kernel.notebook_training",
-}
-
-__all__ = sorted(_EXPORTS)
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "AutoMLConfig": ".automl",
+        "AutoMLRun": ".automl",
+        "ChildRun": ".automl",
+        "ConfigError": ".errors",
+        "DataError": ".errors",
+        "ModelBrowser": ".kernel",
+        "RunStore": ".store",
+        "generate_training_code": ".training_code",
+        "load_dataset": ".datasets",
+        "load_ipython_extension": ".kernel",
+        "submit": ".kernel.notebook_training",
+    },
+)
 
 
 def _jupyter_server_extension_points() -> list[dict]:
@@ -41,13 +42,3 @@ def _jupyter_server_extension_points() -> list[dict]:
 def _jupyter_labextension_paths() -> list[dict]:
     """Where JupyterLab finds the prebuilt sidebar (``jupyter labextension develop`` reads it)."""
     return [{"src": "labextension", "dest": "jupyter-automl-codegen"}]
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name], __name__), name)
-
-
-def __dir__():
-    return sorted([*globals(), *_EXPORTS])

@@ -1,7 +1,10 @@
 """Running a generated ``script.py`` as a new tracked run, the way the cloud original submits it.
 
 The script runs in a subprocess; its metrics and model land in the run store as a new
-experiment with one child run, next to the run the script was generated from.
+experiment with one child run, next to the run the script was generated from. A forecasting
+run's new experiment carries the forecasting settings (time column, series ids, horizon,
+frequency, known features: given by the notebook, else the source run's), so the new run
+forecasts, lists and shows its featurization like any forecasting run.
 """
 
 from __future__ import annotations
@@ -24,24 +27,41 @@ def run_script(
     source_run_id: str,
     store: RunStore | str | Path | None = None,
     data: str | Path | None = None,
+    forecasting: dict | None = None,
 ) -> dict:
-    """Run ``script_path`` and record it as a new run; returns its id, metrics and exit code."""
+    """Run ``script_path`` and record it as a new run; returns its id, metrics and exit code.
+
+    ``forecasting``: the settings of a forecasting run's script (``ForecastSettings`` as a
+    dict: label, time column, series ids, horizon, frequency, season length, folds, known
+    features); the source run's when not given.
+    """
     run_store = store if isinstance(store, RunStore) else RunStore(store)
     source = run_store.get_run(source_run_id)
     experiment = run_store.get_experiment(source.experiment_id)
     script_path, output_dir = Path(script_path).resolve(), Path(output_dir).resolve()
+    properties = {"source_run_id": source.id, "script": str(script_path)}
+    child_properties = {"source_run_id": source.id, "source_algorithm": source.algorithm}
+    if experiment.task == "forecasting":
+        properties.update(_forecasting_properties(run_store, source, forecasting))
+        child_properties.update(
+            {
+                key: source.properties[key]
+                for key in ("hyperparameters", "featurization", "featurization_descriptions")
+                if key in source.properties
+            }
+        )
     _, parent = run_store.create_experiment(
         f"{experiment.name} (script run)",
         task=experiment.task,
         label=experiment.label,
         primary_metric=experiment.primary_metric,
-        properties={"source_run_id": source.id, "script": str(script_path)},
+        properties=properties,
     )
     child = run_store.create_child_run(
         parent.id,
         algorithm=SCRIPT_RUN_ALGORITHM,
         spec=source.spec,
-        properties={"source_run_id": source.id, "source_algorithm": source.algorithm},
+        properties=child_properties,
     )
     run_store.start_run(child.id)
     command = [sys.executable, str(script_path), "--output-dir", str(output_dir)]
@@ -83,3 +103,24 @@ def run_script(
         "stdout": completed.stdout,
         "stderr": completed.stderr,
     }
+
+
+def _forecasting_properties(run_store: RunStore, source, forecasting: dict | None) -> dict:
+    """The parent-run properties that make the script run a forecasting run."""
+    from .automl.forecasting.series import ForecastSettings
+
+    recorded = run_store.get_run(source.parent_id).properties
+    settings = ForecastSettings.from_dict(forecasting or recorded["forecasting"])
+    properties = {
+        "forecasting": settings.to_dict(),
+        "validation": {
+            "kind": "rolling_origin",
+            "n_folds": settings.n_folds,
+            "horizon": settings.horizon,
+        },
+        "validation_description": settings.describe(),
+    }
+    for key in ("metrics", "known_features"):
+        if key in recorded:
+            properties[key] = recorded[key]
+    return properties

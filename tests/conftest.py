@@ -50,3 +50,33 @@ def trained_store(tmp_path_factory):
         )
         result["holdout"][key] = holdout.drop(columns=[dataset.label])
     return result
+
+
+@pytest.fixture(scope="session")
+def forecasting_experiment(tmp_path_factory):
+    """A store holding one small forecasting experiment: two daily series with a known-in-
+    advance feature, and four candidates (seasonal naive, ETS, ARIMA with the feature as an
+    exogenous regressor, Ridge on lags, a rolling mean and calendar features)."""
+    from .forecast_data import WEATHER_HORIZON, weather_with_known_precipitation
+
+    root = tmp_path_factory.mktemp("forecasting-store")
+    store = RunStore(root)
+    frame = weather_with_known_precipitation()
+    run = submit(
+        AutoMLConfig(
+            task="forecasting",
+            label_column_name="value",
+            time_column_name="date",
+            time_series_id_column_names=["kind"],
+            known_feature_column_names=["precipitation"],
+            forecast_horizon=WEATHER_HORIZON,
+            allowed_models=["SeasonalNaive", "AutoETS", "Ridge", "AutoARIMA"],
+            max_trials=4,
+            max_concurrent_iterations=2,
+        ),
+        frame,
+        store=store,
+        experiment_name="weather-forecast",
+        show_progress=False,
+    )
+    return {"root": root, "store": store, "run": run, "frame": frame}

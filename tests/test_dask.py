@@ -277,3 +277,33 @@ def test_a_trial_over_its_time_limit_on_dask_fails_and_the_search_goes_on(
         (c.algorithm, c.status, c.error) for c in others
     ]
     assert len([c for c in others if c.status == "completed"]) >= 3
+
+
+def test_forecasting_trials_run_on_the_cluster_and_match_local_ones(cluster, tmp_path):
+    """``--dask-scheduler`` with ``--task forecasting``: every trial runs on a cluster worker
+    (recorded as such), and the seeded plan gives the metrics local workers give."""
+    air = tmp_path / "air.csv"
+    load_dataset("air-passengers").frame.to_csv(air, index=False)
+    args = ["train", air, "--task", "forecasting", "--label", "passengers"]
+    args += ["--time-column", "month", "--horizon", "12", "--max-trials", "5", "--timeout", "240"]
+    on_dask = run_cli_json(
+        *args, "--dask-scheduler", cluster.scheduler_address, store=tmp_path / "dask"
+    )
+    local = run_cli_json(*args, "--workers", "2", store=tmp_path / "local")
+    assert on_dask["status"] == local["status"] == "completed"
+    listed = run_cli_json("runs", on_dask["experiment_id"], store=tmp_path / "dask")
+    assert len(listed) == 5
+    workers = _workers(cluster)
+    for run in listed:
+        assert run["status"] == "completed", run["error"]
+        assert run["properties"]["compute"] == cluster.scheduler_address
+        assert run["properties"]["worker"] in workers
+    assert {(r["algorithm"], json.dumps(r["metrics"])) for r in on_dask["runs"]} == {
+        (r["algorithm"], json.dumps(r["metrics"])) for r in local["runs"]
+    }
+    # its generated code rebuilds the model, as for a local run
+    store = RunStore(tmp_path / "dask")
+    best = store.get_run(on_dask["best_run_id"])
+    result = _run_script(stored_code_dir(store, best.id), tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((tmp_path / "out" / "metrics.json").read_text()) == best.metrics

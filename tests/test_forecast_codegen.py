@@ -70,6 +70,7 @@ CASES = {
     "forecast_lightgbm": ("LightGBM", ()),
     "forecast_autoets": ("AutoETS", ()),
     "forecast_ridge_known_features": ("Ridge", ("price", "promotion")),
+    "forecast_autoarima_known_features": ("AutoARIMA", ("price",)),
 }
 
 
@@ -90,7 +91,9 @@ def test_generated_forecasting_files_match_golden_files(case):
         )
 
 
-@pytest.mark.parametrize("algorithm", ["SeasonalNaive", "AutoTheta", "Ridge", "ExtraTrees"])
+@pytest.mark.parametrize(
+    "algorithm", ["SeasonalNaive", "AutoTheta", "AutoARIMA", "Ridge", "ExtraTrees"]
+)
 @pytest.mark.parametrize("features", [(), ("price",)])
 def test_forecasting_scripts_are_lint_clean_and_import_only_public_packages(
     tmp_path, algorithm, features

@@ -21,6 +21,7 @@ from jupyter_automl_codegen.errors import ConfigError, DataError
 from jupyter_automl_codegen.stored_code import stored_code_dir
 
 from .clitools import run_cli, run_cli_json
+from .forecast_data import weather_with_known_precipitation
 
 AIR_HORIZON = 12
 WEATHER_HORIZON = 7
@@ -388,19 +389,6 @@ def test_generated_notebooks_run_for_a_forecasting_run(forecasting_store, tmp_pa
     assert (folder / "outputs" / "forecast.csv").is_file()
 
 
-def weather_with_known_precipitation() -> pd.DataFrame:
-    """Two daily temperature series with the day's precipitation as a known-in-advance
-    feature; the last WEATHER_HORIZON days carry the feature but no label (the future)."""
-    weather = load_dataset("seattle-weather").frame.tail(100)
-    long = weather.melt(
-        id_vars=["date", "precipitation"], value_vars=["temp_max", "temp_min"], var_name="kind"
-    )
-    future = pd.to_datetime(long["date"]) > pd.to_datetime(weather["date"]).max() - pd.Timedelta(
-        days=WEATHER_HORIZON
-    )
-    return long.assign(value=long["value"].where(~future)).reset_index(drop=True)
-
-
 @pytest.fixture(scope="module")
 def known_features_run(tmp_path_factory):
     store = RunStore(tmp_path_factory.mktemp("known-features-store"))
@@ -413,8 +401,8 @@ def known_features_run(tmp_path_factory):
             time_series_id_column_names=["kind"],
             known_feature_column_names=["precipitation"],
             forecast_horizon=WEATHER_HORIZON,
-            allowed_models=["AutoETS", "Ridge", "LightGBM"],
-            max_trials=3,
+            allowed_models=["AutoETS", "Ridge", "LightGBM", "AutoARIMA"],
+            max_trials=4,
             max_concurrent_iterations=2,
         ),
         frame,
@@ -439,6 +427,17 @@ def test_known_features_reach_the_ml_models_and_scripts_reproduce_them(
     assert settings["known_features"] == ["precipitation"]
     model = children["Ridge"].get_model()
     assert "precipitation" in model.ts.features_order_
+    # AutoARIMA takes them as exogenous regressors; ETS ignores them, and the runs say so.
+    assert children["AutoARIMA"].get_model()._exog == ["precipitation"]
+    assert store.get_run(run.id).properties["known_features"] == {
+        "columns": ["precipitation"],
+        "used_by": ["Ridge", "LightGBM", "AutoARIMA"],
+        "ignored_by": ["AutoETS"],
+    }
+    for algorithm, used in (("AutoETS", False), ("AutoARIMA", True), ("Ridge", True)):
+        described = store.get_run(children[algorithm].id).properties["featurization"]
+        assert described["known_features_used"] == (["precipitation"] if used else [])
+        assert described["known_features_ignored"] == ([] if used else ["precipitation"])
     for child in children.values():
         folder = stored_code_dir(store, child.id)
         script = (folder / "script.py").read_text()
@@ -453,6 +452,12 @@ def test_known_features_reach_the_ml_models_and_scripts_reproduce_them(
         pd.testing.assert_frame_equal(written, expected, check_exact=False, rtol=1e-12)
         assert str(written["date"].min().date()) == "2015-12-25"  # the first unlabelled day
         assert len(written) == 2 * WEATHER_HORIZON
+    # The features change ARIMA's forecast (and only the readers'): rain ahead, other numbers.
+    rainy = frame.assign(precipitation=frame["precipitation"].where(frame["value"].notna(), 25.0))
+    for algorithm, reads in (("AutoARIMA", True), ("AutoETS", False)):
+        dry = children[algorithm].forecast(frame)["prediction"].to_numpy()
+        wet = children[algorithm].forecast(rainy)["prediction"].to_numpy()
+        assert (not np.allclose(dry, wet)) is reads, algorithm
 
 
 def test_forecast_without_the_future_features_is_a_clear_error(known_features_run, tmp_path):
@@ -469,3 +474,58 @@ def test_forecast_without_the_future_features_is_a_clear_error(known_features_ru
     # A classical model does not read the features: the history alone is enough.
     ets = next(c for c in run.get_children() if c.algorithm == "AutoETS")
     assert len(ets.forecast(history)) == 2 * WEATHER_HORIZON
+
+
+def test_script_run_notebook_tracks_a_forecasting_run(known_features_run, tmp_path, monkeypatch):
+    """``script_run_notebook.ipynb`` runs script.py as a new tracked run that carries the
+    forecasting settings: it forecasts, lists and describes itself like the original."""
+    import re
+    import shutil
+    import sqlite3
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from jupyter_automl_codegen.automl.runs import ChildRun
+    from jupyter_automl_codegen.stored_code import generate_run_code
+
+    source_store, run, frame = known_features_run
+    copy = tmp_path / "store"
+    shutil.copytree(source_store.root, copy, ignore=shutil.ignore_patterns("store.db*"))
+    with sqlite3.connect(source_store.db_path) as src, sqlite3.connect(copy / "store.db") as dst:
+        src.backup(dst)
+    store = RunStore(copy)
+    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(copy))  # the kernel's default store
+    arima = next(c for c in run.get_children() if c.algorithm == "AutoARIMA")
+    folder = tmp_path / "code"
+    generate_run_code(store, arima.id, folder)
+    notebook = nbformat.read(folder / "script_run_notebook.ipynb", as_version=4)
+    (settings_cell,) = [c for c in notebook.cells if "FORECASTING = {" in c.source]
+    assert "forecasting=FORECASTING" in settings_cell.source
+    NotebookClient(
+        notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    printed = "".join(
+        output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
+    )
+    tracked = re.search(r"Tracked as run (\S+) in the run store", printed)
+    assert tracked is not None, printed[-2000:]
+    new = store.get_run(tracked.group(1))
+    assert new.status == "completed", new.error
+    assert new.metrics == arima.get_metrics()
+    assert new.primary_metric_value == store.get_run(arima.id).primary_metric_value
+    experiment = store.get_experiment(new.experiment_id)
+    assert experiment.task == "forecasting"
+    original = source_store.get_run(run.id).properties
+    parent = store.get_run(new.parent_id).properties
+    assert parent["forecasting"] == original["forecasting"]
+    assert parent["forecasting"]["known_features"] == ["precipitation"]
+    assert parent["validation_description"] == original["validation_description"]
+    assert parent["known_features"]["ignored_by"] == ["AutoETS"]
+    # a proper forecasting run: it forecasts as the original does, and lists its featurization
+    pd.testing.assert_frame_equal(
+        ChildRun(store, new.id).forecast(frame), arima.forecast(frame), check_exact=True
+    )
+    (listed,) = run_cli_json("runs", new.experiment_id, store=copy)
+    assert listed["metrics"] == arima.get_metrics()
+    assert listed["properties"]["featurization"]["known_features_used"] == ["precipitation"]

@@ -15,7 +15,8 @@ import requests
 
 from jupyter_automl_codegen import RunStore, load_dataset
 
-from .test_server_live import API, JUPYTER, _free_port, _isolated_env, _wait_until_up
+from .server_process import free_port, stop, wait_until_ready
+from .test_server_live import API, JUPYTER, _isolated_env
 
 TRAININGS = 4
 MAX_REQUEST_SECONDS = 10.0
@@ -27,7 +28,7 @@ def server_on_empty_store(tmp_path):
     RunStore(store).close()
     root = tmp_path / "root"
     root.mkdir()
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     env = _isolated_env(tmp_path, store)
     command = [
         JUPYTER, "server", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
@@ -40,15 +41,10 @@ def server_on_empty_store(tmp_path):
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"token {token}"}
     try:
-        _wait_until_up(process, f"{url}/api/status", headers, log_path)
+        wait_until_ready(process, f"{url}/", token, log_path, timeout=90)
         yield {"api": f"{url}/{API}", "headers": headers, "store": store, "log": log_path}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)
 
 
 def test_four_trainings_at_once_while_the_api_lists_runs(server_on_empty_store, tmp_path):

@@ -13,10 +13,8 @@ import copy
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,15 +25,11 @@ from schemathesis.specs.openapi.checks import missing_required_header
 
 from jupyter_automl_codegen.server.openapi import openapi_document
 
+from .server_process import free_port, stop, wait_until_ready
+
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))
 API = "automl-codegen/api"
 START_TIMEOUT_S = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _isolated_env(tmp: Path, store: Path) -> dict[str, str]:
@@ -55,7 +49,7 @@ def live_server(trained_store, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
     root = tmp / "root"
     root.mkdir()
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     env = _isolated_env(tmp, trained_store["root"])
     command = [
         JUPYTER, "server", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
@@ -68,29 +62,10 @@ def live_server(trained_store, tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"token {token}"}
     try:
-        _wait_until_up(process, f"{url}/api/status", headers, log_path)
+        wait_until_ready(process, f"{url}/", token, log_path, timeout=START_TIMEOUT_S)
         yield {"url": url, "headers": headers, "root": root, "env": env}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(process, status_url, headers, log_path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"jupyter server exited:\n{log_path.read_text(errors='replace')}")
-        try:
-            if requests.get(status_url, headers=headers, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"jupyter server did not start:\n{log_path.read_text(errors='replace')}")
+        stop(process, timeout=15)
 
 
 def test_an_installed_server_serves_the_api_with_no_extra_configuration(live_server, trained_store):

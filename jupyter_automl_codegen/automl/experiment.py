@@ -283,20 +283,23 @@ def _submit_forecasting(config, frame, source, store, experiment_name, show_prog
     try:
         snapshot_path, snapshot_sha = _snapshot(run_store, experiment.id, frame)
         run_store.update_properties(parent.id, rows=len(frame))
-        forecasting.search(
-            run_store,
-            parent.id,
-            config,
-            settings,
-            snapshot_path,
-            snapshot_sha,
-            # Forecasting trials always run in local worker processes.
-            record=lambda run_id, future: _record(
-                run_store, run_id, _result(future), config, "local"
-            ),
-            workers=config.max_concurrent_iterations or _cpu_count(),
-            show_progress=show_progress,
-        )
+        compute = _compute(config, snapshot_path)
+        try:
+            forecasting.search(
+                run_store,
+                parent.id,
+                config,
+                settings,
+                snapshot_path,
+                snapshot_sha,
+                record=lambda run_id, future: _record(
+                    run_store, run_id, _result(future), config, compute.name
+                ),
+                compute=compute,
+                show_progress=show_progress,
+            )
+        finally:
+            compute.close()
     except BaseException as error:
         status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
         run_store.finish_parent(parent.id, status, error=f"{type(error).__name__}: {error}")

@@ -21,6 +21,8 @@ ENSEMBLE_CLASSES = tuple(
 )
 
 FORECASTER_CLASSES = ("mlforecast.MLForecast", "statsforecast.StatsForecast")
+# Per-series models that take the known-in-advance features as exogenous regressors.
+EXOGENOUS_FORECASTERS = ("statsforecast.models.AutoARIMA",)
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,18 @@ class CodegenContext:
 
     @property
     def forecast_features(self) -> list[str]:
-        """The known-in-advance features the forecaster reads (only ML forecasters do)."""
-        if self.task != "forecasting" or self.pipeline_spec["class"] != FORECASTER_CLASSES[0]:
+        """The known-in-advance features the forecaster reads: ML forecasters use them as
+        features of the forecast step, AutoARIMA as exogenous regressors; the other
+        per-series models ignore them."""
+        if self.task != "forecasting":
             return []
+        if self.pipeline_spec["class"] != FORECASTER_CLASSES[0]:
+            models = self.pipeline_spec["params"].get("models") or []
+            if not models or any(
+                not isinstance(m, dict) or m.get("class") not in EXOGENOUS_FORECASTERS
+                for m in models
+            ):
+                return []
         return list((self.forecasting or {}).get("known_features") or [])
 
     @property

@@ -46,7 +46,9 @@ def build_forecasting_code(context: CodegenContext, *, generator_version: str) -
     stages = [_constants_stage(context, settings), _dataset_stage(features)]
     stages.append(_prepare_stage(features))
     stages += _model_stages(context, spec, renderer)
-    stages += [_train_stage(features), _forecast_stage(features), _split_stage()]
+    machine_learning = spec["class"] == ML_CLASS
+    stages += [_train_stage(features, machine_learning), _forecast_stage(features)]
+    stages.append(_split_stage())
     stages += [_metrics_stage(), _validate_stage(features), _main_stage(features)]
     header = _header(context, generator_version).replace(
         "model as the run did, prints the metrics, trains it on every row and writes\n"
@@ -257,15 +259,30 @@ def _model_stages(context, spec, renderer: Renderer) -> list[Stage]:
     return stages
 
 
-def _train_stage(features: bool) -> Stage:
-    fit = "model.fit(series, static_features=[])" if features else "model.fit(series)"
+def _train_stage(features: bool, machine_learning: bool) -> Stage:
+    static = features and machine_learning
+    fit = "model.fit(series, static_features=[])" if static else "model.fit(series)"
+    if not features:
+        note = "."
+    elif machine_learning:
+        note = " (the known features vary with time: none is static)."
+    else:
+        note = (
+            " (the known features, the columns of `series` after `y`, are the model's "
+            "exogenous regressors)."
+        )
     return Stage(
         "train_model",
         "Training",
-        "Fits a new forecaster on the given history of every series"
-        + (" (the known features vary with time: none is static)." if features else "."),
+        "Fits a new forecaster on the given history of every series" + note,
         'def train_model(series):\n    """Fit a new forecaster on the history of every series."""\n'
-        f"    model = build_model_pipeline()\n    {fit}\n    return model",
+        "    model = build_model_pipeline()\n"
+        + (
+            "    # The columns after y (KNOWN_FEATURES) are its exogenous regressors.\n"
+            if features and not machine_learning
+            else ""
+        )
+        + f"    {fit}\n    return model",
     )
 
 

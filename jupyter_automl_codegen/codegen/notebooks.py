@@ -384,12 +384,20 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
     plain_run = (
         'subprocess.run([sys.executable, "script.py", "--output-dir", "outputs"], check=True)'
     )
+    settings = ""
+    if context.task == "forecasting" and context.forecasting:
+        settings = (
+            "# The forecasting settings script.py runs with; the tracked run records them.\n"
+            f"FORECASTING = {_dict_literal(context.forecasting)}\n"
+        )
     if context.run_id is not None:
         run_code = (
             "try:\n"
             "    from jupyter_automl_codegen.tracking import run_script\n\n"
             '    result = run_script("script.py", "outputs", '
-            f"source_run_id={literal(context.run_id)})\n"
+            f"source_run_id={literal(context.run_id)}"
+            + (", forecasting=FORECASTING" if settings else "")
+            + ")\n"
             "except (ImportError, LookupError):  # no package, or the run is not in this store\n"
             "    result = None\n"
             "if result is not None:\n"
@@ -408,8 +416,10 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
     else:
         run_code = plain_run
         how = "The script runs as a plain Python process."
-    run_code = "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n" + "".join(
-        f"    {line}\n" if line else "\n" for line in run_code.splitlines()
+    run_code = (
+        settings
+        + "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n"
+        + "".join(f"    {line}\n" if line else "\n" for line in run_code.splitlines())
     )
     if context.classes is not None:
         predictions = (
@@ -514,6 +524,11 @@ def _comparison_code(
         f"comparison[{literal(original)}]\n"
         "comparison"
     )
+
+
+def _dict_literal(values: dict) -> str:
+    """A dict literal with string keys and exact literal values."""
+    return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in values.items()) + "}"
 
 
 def _metrics_literal(metrics: dict) -> str:

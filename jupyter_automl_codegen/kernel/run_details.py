@@ -48,8 +48,14 @@ def run_details_html(store: RunStore, run: Run) -> str:
     meta = run.properties.get("meta_learner")
     if meta:
         parts.append(f"<p>Meta learner: {escape(str(meta))}</p>")
+    forecasting = (
+        run.properties.get("featurization") if "forecasting" in parent.properties else None
+    )
     descriptions = parent.properties.get("featurization_descriptions") or {}
-    if descriptions:
+    if isinstance(forecasting, dict):
+        rows = [(escape(name), escape(text)) for name, text in forecasting_rows(forecasting)]
+        parts.append(_table("Featurization", ("part", "value"), rows))
+    elif descriptions:
         items = "".join(
             f"<li><b>{escape(str(name))}</b>: {escape(str(text))}</li>"
             for name, text in descriptions.items()
@@ -59,6 +65,44 @@ def run_details_html(store: RunStore, run: Run) -> str:
     if validation:
         parts.append(f"<p>Validation: {escape(str(validation))}</p>")
     return "<div class='automl-codegen-run-details'>" + "".join(parts) + "</div>"
+
+
+def forecasting_rows(described: dict) -> list[tuple[str, str]]:
+    """A forecasting run's featurization (``properties["featurization"]``) as labelled rows:
+    the series and steps, then the model's own features and its use of known features."""
+
+    def listed(values, empty="none") -> str:
+        return ", ".join(str(v) for v in values or []) or empty
+
+    ids = described.get("series_id_columns") or []
+    rows = [
+        ("target", str(described.get("target"))),
+        ("time column", str(described.get("time_column"))),
+        ("series ids", listed(ids, "(a single series)")),
+        ("frequency", str(described.get("frequency"))),
+        ("horizon", f"{described.get('horizon')} step(s)"),
+        ("season length", f"{described.get('season_length')} step(s)"),
+    ]
+    if described.get("scope") == "global":
+        rows += [
+            ("model", "one global model over every series"),
+            ("lags", listed(described.get("lags"))),
+            (
+                "rolling windows",
+                listed(
+                    f"{w['statistic']} of {w['window']} steps, lag {w['lag']}"
+                    for w in described.get("rolling_windows") or []
+                ),
+            ),
+            ("calendar features", listed(described.get("calendar_features"))),
+            ("target transforms", listed(described.get("target_transforms"))),
+        ]
+    else:
+        rows.append(("model", "one model per series"))
+    if described.get("known_features"):
+        rows.append(("known features used", listed(described.get("known_features_used"))))
+        rows.append(("known features ignored", listed(described.get("known_features_ignored"))))
+    return rows
 
 
 def _number(value) -> str:
@@ -71,4 +115,4 @@ def _table(title: str, header: tuple[str, str], rows: list[tuple[str, str]]) -> 
     return f"<h5>{escape(title)}</h5><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-__all__ = ["run_details_html"]
+__all__ = ["forecasting_rows", "run_details_html"]

@@ -42,6 +42,7 @@ _RUN_ID = {"type": "string", "pattern": f"^{RUN_ID_PATTERN}$"}
 _EXPERIMENT_ID = {"type": "string", "pattern": f"^{EXPERIMENT_ID_PATTERN}$"}
 _FREE_OBJECT = {"type": "object", "additionalProperties": True}
 _COUNT = {"type": "integer", "minimum": 0}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
 
 _RUN_SUMMARY = {
     "id": _RUN_ID,
@@ -128,9 +129,42 @@ SCHEMAS: dict[str, Any] = {
                         {"type": "object", "additionalProperties": {"type": "string"}}
                     ),
                     "validation": _nullable({"type": "string"}),
+                    "forecasting": _nullable(_ref("ForecastingFeaturization")),
                 }
             ),
         }
+    ),
+    "ForecastingFeaturization": _object(
+        {
+            "target": {"type": "string"},
+            "time_column": {"type": "string"},
+            "series_id_columns": _STRINGS,
+            "frequency": {"type": "string", "description": "a pandas frequency, e.g. D or MS"},
+            "horizon": {"type": "integer", "minimum": 1},
+            "season_length": {"type": "integer", "minimum": 1},
+            "scope": {
+                "type": "string",
+                "enum": ["global", "per_series"],
+                "description": "one ML model over every series, or one model per series",
+            },
+            "lags": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            "rolling_windows": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "statistic": {"type": "string"},
+                        "window": {"type": "integer", "minimum": 1},
+                        "lag": {"type": "integer", "minimum": 1},
+                    }
+                ),
+            },
+            "calendar_features": _STRINGS,
+            "target_transforms": _STRINGS,
+            "known_features": _STRINGS,
+            "known_features_used": _STRINGS,
+            "known_features_ignored": _STRINGS,
+        },
+        description="a forecasting run's featurization (null for tabular runs)",
     ),
     "Code": _object({"run_id": _RUN_ID, "script": {"type": "string"}}),
     "CodegenRequest": {

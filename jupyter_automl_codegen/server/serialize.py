@@ -107,11 +107,47 @@ def run_detail(store: RunStore, run: Run) -> dict[str, Any]:
             key: run.properties[key] for key in _RUN_PROPERTIES if key in run.properties
         },
         "versions": dict(run.versions),
-        "featurization": {
-            "columns": props.get("featurization"),
-            "descriptions": props.get("featurization_descriptions"),
+        "featurization": _featurization(run, props),
+    }
+
+
+# Fields of a forecasting run's featurization the API shows (see forecasting/candidates.py).
+_FORECASTING_FIELDS = (
+    "target",
+    "time_column",
+    "series_id_columns",
+    "frequency",
+    "horizon",
+    "season_length",
+    "scope",
+    "lags",
+    "rolling_windows",
+    "calendar_features",
+    "target_transforms",
+    "known_features",
+    "known_features_used",
+    "known_features_ignored",
+)
+
+
+def _featurization(run: Run, props: dict[str, Any]) -> dict[str, Any]:
+    """How the run's inputs were built: the columns' treatment (tabular), or the series,
+    lags, windows and calendar features of a forecasting run (recorded on the child run)."""
+    if "forecasting" in props:
+        described = run.properties.get("featurization")
+        return {
+            "columns": None,
+            "descriptions": run.properties.get("featurization_descriptions"),
             "validation": props.get("validation_description"),
-        },
+            "forecasting": None
+            if not isinstance(described, dict)
+            else {key: described.get(key) for key in _FORECASTING_FIELDS},
+        }
+    return {
+        "columns": props.get("featurization"),
+        "descriptions": props.get("featurization_descriptions"),
+        "validation": props.get("validation_description"),
+        "forecasting": None,
     }
 
 

@@ -75,7 +75,27 @@ export interface IRunDetail extends IRun {
     } | null;
     descriptions: Record<string, string> | null;
     validation: string | null;
+    /** A forecasting run's series, lags, windows and calendar features; else null. */
+    forecasting: IForecastingFeaturization | null;
   };
+}
+
+/** `featurization.forecasting` of a forecasting run's detail. */
+export interface IForecastingFeaturization {
+  target: string;
+  time_column: string;
+  series_id_columns: string[];
+  frequency: string;
+  horizon: number;
+  season_length: number;
+  scope: 'global' | 'per_series';
+  lags: number[];
+  rolling_windows: { statistic: string; window: number; lag: number }[];
+  calendar_features: string[];
+  target_transforms: string[];
+  known_features: string[];
+  known_features_used: string[];
+  known_features_ignored: string[];
 }
 
 export interface IRunPage {

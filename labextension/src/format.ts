@@ -1,5 +1,7 @@
 /** How numbers, durations and times read in the sidebar. */
 
+import type { IForecastingFeaturization } from './api';
+
 export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) {
     return '–';
@@ -60,6 +62,8 @@ const SHORT_METRIC_NAMES: Record<string, string> = {
   root_mean_squared_error: 'RMSE',
   normalized_mean_absolute_error: 'NMAE',
   mean_absolute_error: 'MAE',
+  mean_absolute_scaled_error: 'MASE',
+  mean_absolute_percentage_error: 'MAPE',
   normalized_median_absolute_error: 'NMedAE',
   median_absolute_error: 'MedAE',
   r2_score: 'R²',
@@ -73,4 +77,48 @@ const SHORT_METRIC_NAMES: Record<string, string> = {
 
 export function shortMetricLabel(name: string): string {
   return SHORT_METRIC_NAMES[name] ?? metricLabel(name);
+}
+
+/** A forecasting run's featurization as labelled rows (as the notebook panel shows it). */
+export function forecastingRows(
+  described: IForecastingFeaturization
+): [string, string][] {
+  const listed = (
+    values: unknown[] | null | undefined,
+    empty = 'none'
+  ): string =>
+    values && values.length > 0 ? values.map(String).join(', ') : empty;
+  const rows: [string, string][] = [
+    ['target', described.target],
+    ['time column', described.time_column],
+    ['series ids', listed(described.series_id_columns, '(a single series)')],
+    ['frequency', described.frequency],
+    ['horizon', `${described.horizon} step(s)`],
+    ['season length', `${described.season_length} step(s)`]
+  ];
+  if (described.scope === 'global') {
+    rows.push(
+      ['model', 'one global model over every series'],
+      ['lags', listed(described.lags)],
+      [
+        'rolling windows',
+        listed(
+          (described.rolling_windows ?? []).map(
+            w => `${w.statistic} of ${w.window} steps, lag ${w.lag}`
+          )
+        )
+      ],
+      ['calendar features', listed(described.calendar_features)],
+      ['target transforms', listed(described.target_transforms)]
+    );
+  } else {
+    rows.push(['model', 'one model per series']);
+  }
+  if (described.known_features && described.known_features.length > 0) {
+    rows.push(
+      ['known features used', listed(described.known_features_used)],
+      ['known features ignored', listed(described.known_features_ignored)]
+    );
+  }
+  return rows;
 }

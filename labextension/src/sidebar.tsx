@@ -25,6 +25,7 @@ import {
   IRunPage
 } from './api';
 import {
+  forecastingRows,
   formatMetric,
   formatSeconds,
   formatStarted,
@@ -464,6 +465,7 @@ function RunDetails({
   }
   const { hyperparameters, members, meta_learner, scaler } = detail.properties;
   const descriptions = detail.featurization.descriptions ?? {};
+  const forecasting = detail.featurization.forecasting ?? null;
   return (
     <div className="jp-AutoMLCodegen-run-details">
       {members && members.length > 0 && (
@@ -495,7 +497,20 @@ function RunDetails({
           </dl>
         </>
       )}
-      {Object.keys(descriptions).length > 0 && (
+      {forecasting && (
+        <>
+          <h4>Featurization</h4>
+          <dl className="jp-AutoMLCodegen-metrics jp-AutoMLCodegen-forecasting">
+            {forecastingRows(forecasting).map(([name, value]) => (
+              <React.Fragment key={name}>
+                <dt>{name}</dt>
+                <dd>{value}</dd>
+              </React.Fragment>
+            ))}
+          </dl>
+        </>
+      )}
+      {!forecasting && Object.keys(descriptions).length > 0 && (
         <>
           <h4>Featurization</h4>
           <ul className="jp-AutoMLCodegen-featurization">

@@ -10,15 +10,17 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import jupyter_automl_codegen
+
+from ..server_process import free_port, stop, wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium floods the closed network with refused connections.
@@ -58,12 +60,6 @@ class JupyterLab:
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _write_settings(settings_dir: Path, plugin_settings: dict) -> None:
@@ -110,6 +106,7 @@ def jupyterlab(
         f"--AutoMLCodegenApp.store={store}",
         # The tests read the opened notebook from the application, as users see it.
         "--LabApp.expose_app_in_browser=True",
+        *_this_checkouts_labextension(base),
     ]
     if not server_extension:
         command.append("--ServerApp.jpserver_extensions=jupyter_automl_codegen=False")
@@ -125,28 +122,24 @@ def jupyterlab(
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     lab = JupyterLab(f"http://127.0.0.1:{port}/", token, root, store, log, process)
     try:
-        _wait_until_ready(lab)
+        wait_until_ready(process, lab.url, token, log, timeout=START_TIMEOUT)
         yield lab
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
-def _wait_until_ready(lab: JupyterLab) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if lab.process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited:\n{lab.log.read_text()[-3000:]}")
-        try:
-            urllib.request.urlopen(f"{lab.url}api/status?token={lab.token}", timeout=5)
-            return
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"jupyter lab did not answer:\n{lab.log.read_text()[-3000:]}")
+def _this_checkouts_labextension(base: Path) -> list[str]:
+    """Serve the JupyterLab extension built in the checkout under test (next to the imported
+    package), ahead of the one the environment has installed, which may be another
+    checkout's build; nothing outside ``base`` changes."""
+    built = Path(jupyter_automl_codegen.__file__).parent / "labextension"
+    if not (built / "package.json").is_file():
+        return []  # not built here: the installed extension is served
+    name = json.loads((built / "package.json").read_text(encoding="utf-8"))["name"]
+    folder = base / "labextensions"
+    folder.mkdir()
+    (folder / name).symlink_to(built, target_is_directory=True)
+    return [f"--LabApp.extra_labextensions_path={folder}"]
 
 
 def launch_chromium(playwright):

@@ -144,6 +144,7 @@ async def test_run_detail_has_spec_hyperparameters_and_featurization(jp_fetch, t
         "columns": parent.properties["featurization"],
         "descriptions": parent.properties["featurization_descriptions"],
         "validation": parent.properties["validation_description"],
+        "forecasting": None,
     }
     assert (reply["kind"], reply["parent_id"], reply["experiment_id"]) == (
         "child",

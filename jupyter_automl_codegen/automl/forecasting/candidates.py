@@ -31,6 +31,9 @@ CLASSICAL = {
     "AutoARIMA": "statsforecast.models.AutoARIMA",
 }
 MACHINE_LEARNING = ("Ridge", "LightGBM", "ExtraTrees")
+# Classical models that take exogenous regressors (statsforecast's ``uses_exog``): they read
+# the known-in-advance features; the other classical models see the target alone.
+EXOGENOUS_CLASSICAL = ("AutoARIMA",)
 # Trial order of the first round: cheap and robust first.
 ALGORITHMS = (
     "SeasonalNaive",
@@ -193,3 +196,111 @@ def _build(value):
 
 def is_machine_learning(spec: dict) -> bool:
     return spec["class"] == "mlforecast.MLForecast"
+
+
+def reads_known_features(spec: dict) -> bool:
+    """Whether a forecaster of this spec uses known-in-advance features when there are any:
+    every ML model (as features of the step it forecasts) and AutoARIMA (as exogenous
+    regressors); seasonal naive, ETS and Theta model the target alone."""
+    if is_machine_learning(spec):
+        return True
+    exogenous = {CLASSICAL[name] for name in EXOGENOUS_CLASSICAL}
+    return all(model["class"] in exogenous for model in spec["params"]["models"])
+
+
+def featurization(spec: dict, algorithm: str, settings: ForecastSettings) -> dict:
+    """What a forecaster learns from, as plain data recorded on its run: the series and
+    steps (shared by the experiment) and the model's own lags, rolling windows, calendar
+    features and target transforms (ML) or season length (classical), and which
+    known-in-advance features it reads or ignores."""
+    known = list(settings.known_features)
+    reads = reads_known_features(spec)
+    described = {
+        "target": settings.label,
+        "time_column": settings.time_column,
+        "series_id_columns": list(settings.series_id_columns),
+        "frequency": settings.freq,
+        "horizon": settings.horizon,
+        "season_length": settings.season_length,
+        "scope": "global" if is_machine_learning(spec) else "per_series",
+        "lags": [],
+        "rolling_windows": [],
+        "calendar_features": [],
+        "target_transforms": [],
+        "known_features": known,
+        "known_features_used": known if reads else [],
+        "known_features_ignored": [] if reads else known,
+    }
+    params = spec["params"]
+    if is_machine_learning(spec):
+        described["lags"] = list(params.get("lags") or [])
+        for lag, transforms in (params.get("lag_transforms") or {}).get("__dict__", []):
+            for transform in transforms:
+                described["rolling_windows"].append(
+                    {
+                        "statistic": transform["class"]
+                        .rsplit(".", 1)[-1]
+                        .removeprefix("Rolling")
+                        .lower(),
+                        "window": transform["params"]["window_size"],
+                        "lag": lag,
+                    }
+                )
+        described["calendar_features"] = list(params.get("date_features") or [])
+        for transform in params.get("target_transforms") or []:
+            name = transform["class"].rsplit(".", 1)[-1]
+            orders = transform["params"].get("differences")
+            described["target_transforms"].append(
+                f"differences at lag {', '.join(str(o) for o in orders)}"
+                if orders is not None
+                else name
+            )
+    return described
+
+
+def featurization_descriptions(described: dict) -> dict[str, str]:
+    """One sentence per part of a forecaster's featurization, for people to read."""
+    ids = described["series_id_columns"]
+    series = (f"one series per value of {', '.join(ids)}" if ids else "a single series") + (
+        f"; time column {described['time_column']}, frequency {described['frequency']}, "
+        f"forecast horizon {described['horizon']} step(s), season length "
+        f"{described['season_length']} step(s)"
+    )
+    texts = {"series": series}
+    if described["scope"] == "global":
+        lags = described["lags"]
+        texts["lags"] = (
+            f"the target {', '.join(str(lag) for lag in lags)} step(s) back" if lags else "none"
+        )
+        texts["rolling windows"] = (
+            "; ".join(
+                f"rolling {w['statistic']} over {w['window']} steps, ending {w['lag']} step(s) back"
+                for w in described["rolling_windows"]
+            )
+            or "none"
+        )
+        texts["calendar features"] = ", ".join(described["calendar_features"]) or "none"
+        texts["target transforms"] = (
+            ", ".join(described["target_transforms"]) or "none (the target as is)"
+        )
+        texts["model"] = "one global model over every series, on the features above"
+    else:
+        texts["model"] = (
+            f"one model per series, fitted to that series alone (season length "
+            f"{described['season_length']})"
+        )
+    known = described["known_features"]
+    if known:
+        used, ignored = described["known_features_used"], described["known_features_ignored"]
+        if used:
+            how = (
+                "features of the step being forecast"
+                if described["scope"] == "global"
+                else "exogenous regressors"
+            )
+            texts["known features"] = f"{', '.join(used)}, used as {how}"
+        else:
+            texts["known features"] = (
+                f"{', '.join(ignored)} ignored: this model sees the target alone"
+            )
+    return texts

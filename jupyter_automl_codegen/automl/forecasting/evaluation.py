@@ -29,7 +29,12 @@ from sklearn.metrics import (
 )
 
 from ..metrics import FORECASTING_METRICS
-from .candidates import PREDICTION, build_forecaster, is_machine_learning
+from .candidates import (
+    EXOGENOUS_CLASSICAL,
+    PREDICTION,
+    build_forecaster,
+    is_machine_learning,
+)
 from .series import ForecastSettings
 
 
@@ -67,17 +72,28 @@ def rolling_origin_folds(series: pd.DataFrame, settings: ForecastSettings):
 
 
 def uses_features(model, settings: ForecastSettings) -> bool:
-    """Whether the forecaster reads known-in-advance features (only ML models do)."""
-    return bool(settings.known_features) and type(model).__name__ == "MLForecast"
+    """Whether the forecaster reads known-in-advance features: ML models, and AutoARIMA as
+    exogenous regressors (see ``candidates.EXOGENOUS_CLASSICAL``)."""
+    if not settings.known_features:
+        return False
+    if type(model).__name__ == "MLForecast":
+        return True
+    return all(type(m).__name__ in EXOGENOUS_CLASSICAL for m in model.models)
 
 
 def fit_forecaster(model, series: pd.DataFrame, settings: ForecastSettings):
-    """Fit on the history; the features are dynamic (known in advance), never static."""
+    """Fit on the history. ML features are dynamic (known in advance), never static; a
+    classical model gets the known features as exogenous columns only if it reads them."""
     if type(model).__name__ == "MLForecast":
         if settings.known_features:
             return model.fit(series, static_features=[])
         return model.fit(series)
-    return model.fit(series[["unique_id", "ds", "y"]])
+    return model.fit(series[_classical_columns(model, settings)])
+
+
+def _classical_columns(model, settings: ForecastSettings) -> list[str]:
+    features = list(settings.known_features) if uses_features(model, settings) else []
+    return ["unique_id", "ds", "y", *features]
 
 
 def fold_metrics(forecaster, series, cutoff, future, settings: ForecastSettings) -> dict:
@@ -134,6 +150,10 @@ def forecast_after_history(model, series, future, settings: ForecastSettings):
         if uses_features(model, settings):
             return model.predict(h=settings.horizon, new_df=series, X_df=future)
         return model.predict(h=settings.horizon, new_df=series)
+    if uses_features(model, settings):
+        return model.forecast(
+            df=series[_classical_columns(model, settings)], h=settings.horizon, X_df=future
+        )
     return model.forecast(df=series[["unique_id", "ds", "y"]], h=settings.horizon)
 
 

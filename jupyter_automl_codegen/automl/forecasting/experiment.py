@@ -1,5 +1,6 @@
 """Submitting a forecasting experiment: check the series, snapshot them, run the planned
-trials in worker processes under the time and trial budget.
+trials on the experiment's compute backend (local worker processes, or the workers of the Dask
+cluster named by ``dask_scheduler``, see ``automl/compute.py``) under the time and trial budget.
 
 Ensembles are not built for forecasting (the ``enable_*_ensemble`` settings are ignored):
 averaging forecasters of two libraries would need code of our own in the generated script.
@@ -10,10 +11,16 @@ from __future__ import annotations
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
 
-from joblib.externals.loky import get_reusable_executor
-
 from ..progress import SearchProgress
-from .candidates import forecaster_spec, plan_trials
+from .candidates import (
+    EXOGENOUS_CLASSICAL,
+    MACHINE_LEARNING,
+    algorithm_names,
+    featurization,
+    featurization_descriptions,
+    forecaster_spec,
+    plan_trials,
+)
 from .evaluation import FORECASTING_METRICS
 from .series import check_forecasting_frame
 from .trial import ForecastTask, run_forecast_trial
@@ -36,10 +43,12 @@ def search(
     snapshot_sha,
     *,
     record,
-    workers: int,
+    compute,
     show_progress: bool,
 ) -> None:
-    """Run the trial plan; ``record(run_id, result)`` stores each finished trial."""
+    """Run the trial plan on ``compute`` (a ``Compute`` backend; ``compute.workers`` trials at
+    once); ``record(run_id, future)`` stores each finished trial."""
+    workers = compute.workers
     run_store.update_properties(
         parent_id,
         forecasting=settings.to_dict(),
@@ -51,6 +60,7 @@ def search(
         validation_description=settings.describe(),
         metrics=list(FORECASTING_METRICS),
         ensembles={"skipped": "ensembles are not built for forecasting"},
+        known_features=_known_features_use(config, settings),
     )
     count = config.max_trials or UNBOUNDED_TRIALS
     plan = plan_trials(config.algorithms(), settings, config.seed, count)
@@ -63,16 +73,21 @@ def search(
             while pending and len(inflight) < workers and time.monotonic() < deadline:
                 number, (algorithm, params) = pending.pop(0)
                 spec = forecaster_spec(algorithm, params, settings, config.seed)
+                described = featurization(spec, algorithm, settings)
                 run = run_store.create_child_run(
                     parent_id,
                     algorithm=algorithm,
                     spec=spec,
-                    properties={"hyperparameters": params, "trial": number},
+                    properties={
+                        "hyperparameters": params,
+                        "trial": number,
+                        "featurization": described,
+                        "featurization_descriptions": featurization_descriptions(described),
+                    },
                 )
                 run_store.start_run(run.id)
                 task = ForecastTask(run.id, snapshot_path, snapshot_sha, settings.to_dict(), spec)
-                executor = get_reusable_executor(max_workers=workers)
-                inflight[executor.submit(run_forecast_trial, task)] = run.id
+                inflight[compute.submit(run_forecast_trial, task)] = run.id
             if time.monotonic() >= deadline:
                 pending = []
             if not inflight:
@@ -86,7 +101,7 @@ def search(
                         run_id,
                         "timed out: the experiment's time budget ran out before this trial finished",
                     )
-                get_reusable_executor(max_workers=workers).shutdown(wait=False, kill_workers=True)
+                compute.stop()
                 break
             for future in done:
                 run_id = inflight.pop(future)
@@ -94,3 +109,18 @@ def search(
                 progress.update(trial_loss, deadline - time.monotonic())
     finally:
         progress.close()
+
+
+def _known_features_use(config, settings) -> dict | None:
+    """Which candidates of the experiment read its known-in-advance features, and which
+    ignore them (seasonal naive, ETS and Theta model the target alone)."""
+    if not settings.known_features:
+        return None
+    algorithms = [name for name in algorithm_names() if name in config.algorithms()]
+    readers = (*MACHINE_LEARNING, *EXOGENOUS_CLASSICAL)
+    ignored = [name for name in algorithms if name not in readers]
+    return {
+        "columns": list(settings.known_features),
+        "used_by": [name for name in algorithms if name not in ignored],
+        "ignored_by": ignored,
+    }

@@ -14,8 +14,9 @@ order of the series-id values), ``ds`` (the time column) and ``y`` (the target a
 - A series' history ends at its last labelled timestamp. Rows after it (the label empty) are
   its *future*: they carry the values of the known-in-advance features for the steps to
   forecast. Known-in-advance features must be numeric; their missing values in the history
-  are interpolated like the target's. Only the ML models use them (as features of the step
-  being forecast); the classical models see the target alone.
+  are interpolated like the target's. The ML models use them as features of the step being
+  forecast and AutoARIMA as exogenous regressors; seasonal naive, ETS and Theta see the
+  target alone.
 
 ``generated code`` repeats ``prepare_series`` line for line (see codegen/forecast_script.py).
 """

@@ -1,12 +1,13 @@
-"""One forecasting trial, as run inside a worker process: validate by rolling origin, then fit
-on the whole history and return the fitted forecaster serialised."""
+"""One forecasting trial, as run inside a worker process (a local one, or a Dask worker):
+validate by rolling origin, then fit on the whole history and return the fitted forecaster
+serialised. On Dask the data snapshot's bytes arrive through the experiment's worker plugin
+(``trial.SHIPPED_DATA``, as for tabular trials) instead of being read from the store folder;
+either way they are checked against the snapshot's SHA-256."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
-import socket
 import time
 import warnings
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import joblib
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from ..trial import TrialResult
+from ..trial import SHIPPED_DATA, TrialResult, worker_name
 from .candidates import build_forecaster
 from .evaluation import fit_forecaster, validate
 from .series import ForecastSettings, prepare_series
@@ -34,7 +35,7 @@ _SERIES: dict = {}
 
 
 def run_forecast_trial(task: ForecastTask) -> TrialResult:
-    worker = f"{socket.gethostname()}:{os.getpid()}"
+    worker = worker_name()
     try:
         with threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -46,7 +47,10 @@ def run_forecast_trial(task: ForecastTask) -> TrialResult:
 def _series(task: ForecastTask, settings: ForecastSettings) -> pd.DataFrame:
     if task.snapshot_sha256 not in _SERIES:
         _SERIES.clear()
-        raw = open(task.snapshot_path, "rb").read()
+        raw = SHIPPED_DATA.get(task.snapshot_sha256)
+        if raw is None:
+            with open(task.snapshot_path, "rb") as handle:
+                raw = handle.read()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != task.snapshot_sha256:
             raise RuntimeError(f"data snapshot {task.snapshot_path} changed on disk")
@@ -60,7 +64,6 @@ def _run(task: ForecastTask, worker: str) -> TrialResult:
     series = _series(task, settings)
     started = time.perf_counter()
     metrics = validate(task.spec, series, settings)
-    time.perf_counter()
     model = build_forecaster(task.spec)
     fit_forecaster(model, series, settings)
     fitted = time.perf_counter()
