@@ -6,6 +6,7 @@ missing values) have both ensembles; their generated code is checked by the fide
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -224,6 +225,27 @@ def test_greedy_selection_blends_models_whose_errors_cancel():
     assert plan.members[0] | {"weight": 2} == plan.members[0]
     best_single = pool.ranked()[0].loss
     assert plan.metrics["root_mean_squared_error"] < best_single
+
+
+def test_a_voting_ensemble_too_slow_to_refit_is_selected_again_without_its_slowest_member():
+    pool, y, splits = _regression_pool()
+    slow = pool.ranked()[1]  # B, whose errors cancel the best model's
+    rng = np.random.default_rng(1)
+    twin = np.concatenate(slow.predictions) + 0.2 * rng.normal(size=90)  # B, a bit worse
+    fast_twin = _candidate(
+        3, "Ridge", np.split(twin, np.cumsum([len(v) for _, v in splits])[:-1]), slow.loss + 0.1
+    )
+    pool.add(fast_twin)
+    slow_pool = CandidatePool()
+    for candidate in pool.ranked():
+        fit_time = 400.0 if candidate is slow else candidate.fit_time
+        slow_pool.add(dataclasses.replace(candidate, fit_time=fit_time))
+    metric = "root_mean_squared_error"
+    roomy = plan_voting(slow_pool, y, splits, "regression", metric, None, 1_000.0)
+    assert {m["run_id"] for m in roomy.members} == {"run_0", "run_1"}
+    tight = plan_voting(slow_pool, y, splits, "regression", metric, None, 60.0)
+    assert {m["run_id"] for m in tight.members} == {"run_0", "run_3"}
+    assert tight.estimated_seconds <= 60.0
 
 
 def test_an_ensemble_that_does_not_fit_in_the_time_left_is_skipped_with_the_reason():

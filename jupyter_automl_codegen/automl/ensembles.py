@@ -120,6 +120,12 @@ class CandidatePool:
     def ranked(self) -> list[Candidate]:
         return list(self._ranked)
 
+    def without(self, candidate: Candidate) -> CandidatePool:
+        """A copy of the pool without ``candidate``."""
+        pool = CandidatePool(self._limit)
+        pool._ranked = [c for c in self._ranked if c is not candidate]
+        return pool
+
     def __len__(self) -> int:
         return len(self._ranked)
 
@@ -233,10 +239,19 @@ def voting_metrics(members: list[tuple[Candidate, int]], y, splits, task, n_clas
 def plan_voting(
     pool, y, splits, task: str, metric: str, n_classes, seconds_left: float
 ) -> EnsemblePlan:
-    members = greedy_selection(pool, y, splits, task, metric, n_classes, seconds_left / 2)
-    if len(members) < 2:
-        raise EnsembleSkipped("greedy selection found no blend better than the best single trial")
-    estimate = voting_seconds([c for c, _ in members])
+    stop_at = time.monotonic() + seconds_left / 2  # for the selection
+    while True:
+        seconds = max(0.0, stop_at - time.monotonic())
+        members = greedy_selection(pool, y, splits, task, metric, n_classes, seconds)
+        if len(members) < 2:
+            raise EnsembleSkipped(
+                "greedy selection found no blend better than the best single trial"
+            )
+        estimate = voting_seconds([c for c, _ in members])
+        if estimate <= seconds_left or len(pool) <= 2 or seconds == 0.0:
+            break
+        # too slow to refit in the time left: select again without the slowest member
+        pool = pool.without(max((c for c, _ in members[1:]), key=Candidate.seconds_per_fit))
     check_time(estimate, seconds_left)
     estimators = [(c.name, from_spec(c.spec)) for c, _ in members]
     weights = [weight for _, weight in members]

@@ -101,7 +101,9 @@ def submit(
         source, frame = "DataFrame", training_data
     label, task = config.label_column_name, config.task
     if task == "forecasting":
-        return _submit_forecasting(config, frame, source, store, experiment_name, show_progress)
+        return _submit_forecasting(
+            config, frame, source, store, experiment_name, show_progress, started
+        )
     check_training_frame(frame, label, task)
     plan = profile_columns(frame, label)
     if not plan.groups():
@@ -267,7 +269,7 @@ def _finish(run_store: RunStore, parent_id: str) -> AutoMLRun:
     return run
 
 
-def _submit_forecasting(config, frame, source, store, experiment_name, show_progress):
+def _submit_forecasting(config, frame, source, store, experiment_name, show_progress, started):
     """``submit`` for ``task="forecasting"`` (see ``forecasting/experiment.py``)."""
     from .forecasting import experiment as forecasting
 
@@ -297,6 +299,7 @@ def _submit_forecasting(config, frame, source, store, experiment_name, show_prog
                 ),
                 compute=compute,
                 show_progress=show_progress,
+                deadline=_deadline(started, config.experiment_timeout_seconds),
             )
         finally:
             compute.close()
@@ -351,7 +354,7 @@ def _search(
     counts from ``started`` (default: now) and ends ``WRAP_UP_SECONDS`` early."""
     started = time.monotonic() if started is None else started
     budget = config.experiment_timeout_seconds if budget is None else budget
-    deadline = started + budget - min(WRAP_UP_SECONDS, WRAP_UP_SHARE * budget)
+    deadline = _deadline(started, budget)
     compute = _compute(config, snapshot_path)
     try:
         _search_on(
@@ -373,6 +376,11 @@ def _search(
         )
     finally:
         compute.close()
+
+
+def _deadline(started: float, budget: float) -> float:
+    """When the trials must end: the budget from ``started``, less the time to wrap up."""
+    return started + budget - min(WRAP_UP_SECONDS, WRAP_UP_SHARE * budget)
 
 
 def _compute(config: AutoMLConfig, snapshot_path: str) -> Compute:

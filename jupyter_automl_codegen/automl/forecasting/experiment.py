@@ -45,9 +45,11 @@ def search(
     record,
     compute,
     show_progress: bool,
+    deadline: float,
 ) -> None:
     """Run the trial plan on ``compute`` (a ``Compute`` backend; ``compute.workers`` trials at
-    once); ``record(run_id, future)`` stores each finished trial."""
+    once) until ``deadline`` (a ``time.monotonic()`` reading); ``record(run_id, future)``
+    stores each finished trial."""
     workers = compute.workers
     run_store.update_properties(
         parent_id,
@@ -64,7 +66,6 @@ def search(
     )
     count = config.max_trials or UNBOUNDED_TRIALS
     plan = plan_trials(config.algorithms(), settings, config.seed, count)
-    deadline = time.monotonic() + config.experiment_timeout_seconds
     progress = SearchProgress(config, enabled=show_progress)
     inflight: dict = {}
     pending = list(enumerate(plan))
