@@ -1,8 +1,8 @@
 """The search strategy: which algorithm to try next and with which hyperparameters.
 
 Each algorithm has its own Optuna study (seeded TPE) whose first trial is the algorithm's
-cheap known-good configuration and, for the boosting libraries, whose second trial is the
-library's usual default (a hundred trees of 31 leaves): the cheap start finds out fast whether
+cheap known-good configuration and, for LightGBM and HistGradientBoosting, whose second trial
+is the library's usual default (a hundred trees of 31 leaves): the cheap start finds out fast whether
 the family suits the data, the default gives at once the model most users would fit by hand.
 The first round runs those starting points, cheapest first; after that the next algorithm is
 drawn with probability inversely proportional to its estimated cost
