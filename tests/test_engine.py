@@ -156,6 +156,30 @@ def test_allowed_and_blocked_models(tmp_path):
         ).validate()
 
 
+def test_log_loss_searches_leave_out_zero_probability_models(tmp_path):
+    """1-NN cross-validates to a log-loss of 0 on penguins, then costs 36 per wrong row."""
+    penguins = load_dataset("penguins")
+    config = AutoMLConfig(
+        task="classification",
+        label_column_name="species",
+        primary_metric="log_loss",
+        max_trials=12,
+        max_concurrent_iterations=2,
+        enable_voting_ensemble=False,
+        enable_stack_ensemble=False,
+    )
+    run = submit(config, penguins.frame, store=tmp_path, show_progress=False)
+    trials = trials_of(run)
+    assert "KNN" not in {c.algorithm for c in trials}
+    sgd = [c for c in trials if c.algorithm == "SGD"]
+    assert sgd and all(c.properties["hyperparameters"]["loss"] == "log_loss" for c in sgd)
+    probabilities = run.get_best_child().predict_proba(penguins.frame.drop(columns="species"))
+    assert probabilities.to_numpy().min() > 0
+    # naming KNN brings it back, and other metrics keep it
+    assert "KNN" in AutoMLConfig(**{**config.to_dict(), "allowed_models": ["KNN"]}).algorithms()
+    assert "KNN" in AutoMLConfig(task="classification", label_column_name="y").validate().algorithms()
+
+
 def test_a_failing_trial_is_a_result_not_a_crash(tmp_path):
     store = RunStore(tmp_path)
     experiment, _ = store.create_experiment(

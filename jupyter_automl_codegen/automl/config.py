@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from ..errors import ConfigError
 from .compute import import_distributed
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
-from .zoo import algorithm_names, check_algorithm_names
+from .zoo import algorithm_names, check_algorithm_names, suited
 
 TASKS = ("classification", "regression", "forecasting")
 
@@ -33,6 +33,8 @@ class AutoMLConfig:
         (10 folds under 1,000 rows, 3 folds up to 20,000 rows, a 10 % holdout above).
     validation_size : fraction of rows held out instead of cross-validation.
     allowed_models, blocked_models : algorithm names to restrict the search to or to skip.
+        Without ``allowed_models``, algorithms unsuited to the primary metric are skipped
+        (KNN under ``log_loss``: its vote-share probabilities are often exactly zero).
     enable_code_generation : generate training code for every completed child run.
     enable_voting_ensemble, enable_stack_ensemble : end the experiment with a soft-voting
         ensemble (weights from greedy ensemble selection) and a stacking ensemble of the
@@ -214,10 +216,14 @@ class AutoMLConfig:
             )
 
     def algorithms(self) -> list[str]:
-        """The algorithm names this experiment may try, in the zoo's order."""
-        allowed = set(self.allowed_models or algorithm_names(self.task))
-        blocked = set(self.blocked_models or [])
-        return [n for n in algorithm_names(self.task) if n in allowed and n not in blocked]
+        """The algorithm names this experiment may try, in the zoo's order: those named in
+        ``allowed_models``, else all that suit the primary metric, less ``blocked_models``."""
+        names = algorithm_names(self.task)
+        if self.allowed_models:
+            names = [n for n in names if n in self.allowed_models]
+        else:
+            names = [n for n in names if suited(n, self.primary_metric)]
+        return [n for n in names if n not in (self.blocked_models or [])]
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -44,6 +44,8 @@ class Algorithm:
     # task -> the library's usual defaults, tried right after the cheap start: on large data
     # a cheap start grown four times at a time does not reach a useful size within minutes.
     default: dict = field(default_factory=dict)
+    # Primary metrics the algorithm is left out for unless allowed_models names it.
+    unsuited_metrics: frozenset = frozenset()
 
     def size_caps(self, best_params: dict | None, at_least: dict | None = None) -> dict[str, int]:
         """Upper bounds of the size hyperparameters: GROWTH times the best size so far (and
@@ -82,9 +84,9 @@ def _elastic_net_space(trial, task, caps):
 
 
 def _sgd_space(trial, task, caps):
-    losses = (
-        ["log_loss", "modified_huber"] if task == "classification" else ["squared_error", "huber"]
-    )
+    # Classification keeps the logistic loss only: modified Huber's probabilities are clipped
+    # scores, exactly 0 or 1 on most rows, which ties AUC and makes log-loss unbounded.
+    losses = ["log_loss"] if task == "classification" else ["squared_error", "huber"]
     params = {
         "loss": trial.suggest_categorical("loss", losses),
         "penalty": trial.suggest_categorical("penalty", ["l2", "elasticnet"]),
@@ -297,6 +299,10 @@ def _algorithm_list() -> list[Algorithm]:
             fixed=_no_fixed,
             cost=_knn_cost,
             scaled=True,
+            # Its probabilities are neighbour vote shares, often exactly 0: on small, nearly
+            # separable data 1-NN cross-validates to a log-loss of 0, then a single wrong
+            # held-out row costs -log(1e-16) = 36.
+            unsuited_metrics=frozenset({"log_loss"}),
         ),
         Algorithm(
             name="HistGradientBoosting",
@@ -430,6 +436,12 @@ def algorithm_names(task: str) -> list[str]:
 
         return forecasting_names()
     return [name for name, a in ALGORITHMS.items() if task in a.estimators]
+
+
+def suited(name: str, metric: str | None) -> bool:
+    """Whether AutoML tries ``name`` by default when optimising ``metric``."""
+    algorithm = ALGORITHMS.get(name)
+    return algorithm is None or metric not in algorithm.unsuited_metrics
 
 
 def check_algorithm_names(task: str, names) -> None:
