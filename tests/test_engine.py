@@ -177,7 +177,9 @@ def test_log_loss_searches_leave_out_zero_probability_models(tmp_path):
     assert probabilities.to_numpy().min() > 0
     # naming KNN brings it back, and other metrics keep it
     assert "KNN" in AutoMLConfig(**{**config.to_dict(), "allowed_models": ["KNN"]}).algorithms()
-    assert "KNN" in AutoMLConfig(task="classification", label_column_name="y").validate().algorithms()
+    assert (
+        "KNN" in AutoMLConfig(task="classification", label_column_name="y").validate().algorithms()
+    )
 
 
 def test_a_failing_trial_is_a_result_not_a_crash(tmp_path):
