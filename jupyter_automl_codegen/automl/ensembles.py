@@ -47,7 +47,7 @@ from sklearn.ensemble import (
 from sklearn.linear_model import LogisticRegression, RidgeCV
 
 from ..spec import from_spec, to_spec
-from .metrics import loss, mean_metrics, prediction_metrics
+from .metrics import loss, mean_metrics, prediction_metrics, ranking_value
 from .zoo import ALGORITHMS
 
 VOTING = "VotingEnsemble"
@@ -141,6 +141,7 @@ class EnsemblePlan:
     metrics: dict | None  # known already (voting), else validated by fitting (stack)
     scoring: str
     meta_learner: str | None = None
+    predictions: list | None = None  # per split, on its validation rows (voting)
 
 
 # --- estimates --------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def greedy_selection(
 
     def blend_loss(total, size):
         value = prediction_metrics(task, y_valid, total / size, n_classes, names=(metric,))
-        return loss(metric, value[metric])
+        return loss(metric, ranking_value(metric, value, y_valid, [total / size], n_classes))
 
     counts = [1] + [0] * (len(ranked) - 1)
     total = pooled[0].copy()
@@ -222,10 +223,13 @@ def greedy_selection(
     return [(c, n // divisor) for c, n in zip(ranked, best_counts, strict=True) if n]
 
 
-def voting_metrics(members: list[tuple[Candidate, int]], y, splits, task, n_classes) -> dict:
-    """The voting ensemble's metrics on every split, averaged: what its validation gives."""
+def voting_validation(
+    members: list[tuple[Candidate, int]], y, splits, task, n_classes
+) -> tuple[dict, list]:
+    """The voting ensemble's metrics on every split, averaged (what its validation gives),
+    and its predictions on each split's validation rows."""
     weights = [weight for _, weight in members]
-    fold_metrics = []
+    fold_metrics, blends = [], []
     for index, (_, valid) in enumerate(splits):
         stacked = np.asarray([c.predictions[index] for c, _ in members])
         if task == "classification":  # as VotingClassifier.predict_proba
@@ -233,7 +237,8 @@ def voting_metrics(members: list[tuple[Candidate, int]], y, splits, task, n_clas
         else:  # as VotingRegressor.predict
             blend = np.average(stacked.T, axis=1, weights=weights)
         fold_metrics.append(prediction_metrics(task, y[valid], blend, n_classes))
-    return mean_metrics(fold_metrics)
+        blends.append(blend)
+    return mean_metrics(fold_metrics), blends
 
 
 def plan_voting(
@@ -253,6 +258,7 @@ def plan_voting(
         # too slow to refit in the time left: select again without the slowest member
         pool = pool.without(max((c for c, _ in members[1:]), key=Candidate.seconds_per_fit))
     check_time(estimate, seconds_left)
+    metrics, predictions = voting_validation(members, y, splits, task, n_classes)
     estimators = [(c.name, from_spec(c.spec)) for c, _ in members]
     weights = [weight for _, weight in members]
     if task == "classification":
@@ -264,7 +270,8 @@ def plan_voting(
         spec=to_spec(ensemble),
         members=[{**_member(c), "weight": weight} for c, weight in members],
         estimated_seconds=estimate,
-        metrics=voting_metrics(members, y, splits, task, n_classes),
+        metrics=metrics,
+        predictions=predictions,
         scoring=VOTING_SCORING,
     )
 

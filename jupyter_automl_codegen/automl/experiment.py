@@ -27,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
@@ -51,7 +52,7 @@ from .ensembles import (
     reserve_seconds,
 )
 from .featurization import build_featurizer, group_descriptions
-from .metrics import loss
+from .metrics import loss, ranking_value
 from .preparation import prepare_training_data
 from .profiling import FeaturizationPlan, profile_columns
 from .progress import SearchProgress
@@ -429,11 +430,12 @@ def _search_on(
     feature_count = max(1, len(plan.feature_columns))
     searcher = Searcher(config.task, config.algorithms(), config.seed, len(y), feature_count)
     for child in history:  # a resumed experiment: what its finished trials found
-        value = (child.metrics or {}).get(config.primary_metric)
+        value = child.primary_metric_value
         past = None if value is None else loss(config.primary_metric, value)
         searcher.tell(
             searcher.propose(child.algorithm), past if child.status == "completed" else None
         )
+    y_valid = y[np.concatenate([valid for _, valid in scheme.splits(y)])]  # as pooled
     progress = SearchProgress(config, enabled=show_progress)
     pool = CandidatePool()
     inflight: dict = {}  # future -> (proposal, run id, launch time, task)
@@ -495,7 +497,9 @@ def _search_on(
                 proposal, run_id, launched_at, task = inflight.pop(future)
                 elapsed = time.monotonic() - launched_at
                 result = _result(future, elapsed, trial_limit)
-                trial_loss = _record(run_store, run_id, result, config, compute.name)
+                trial_loss = _record(
+                    run_store, run_id, result, config, compute.name, (y_valid, n_classes)
+                )
                 finished[proposal.number] = (proposal, trial_loss)
                 if trial_loss is not None:
                     times.add(proposal.algorithm, proposal.cost, elapsed)
@@ -547,6 +551,7 @@ class _Ensembles:
 
     def __init__(self, launcher, pool, y, n_classes, started, deadline, workers):
         self.launcher, self.pool, self.y, self.n_classes = launcher, pool, y, n_classes
+        self.y_valid = y[np.concatenate([valid for _, valid in launcher.scheme.splits(y)])]
         self.started, self.deadline, self.workers = started, deadline, workers
 
     def run(self) -> dict:
@@ -602,8 +607,9 @@ class _Ensembles:
             return "failed"
         result = _result(future)
         if plan.metrics is not None and result.error is None:
-            result.metrics = plan.metrics
-        _record(store, run_id, result, self.launcher.config, self.launcher.compute.name)
+            result.metrics, result.validation_predictions = plan.metrics, plan.predictions
+        config, compute = self.launcher.config, self.launcher.compute.name
+        _record(store, run_id, result, config, compute, (self.y_valid, self.n_classes))
         return store.get_run(run_id).status
 
     def _seconds_left(self, inflight: dict) -> float:
@@ -740,14 +746,19 @@ def _result(future, elapsed: float | None = None, limit: float | None = None) ->
         return TrialResult("", error=error_text)
 
 
-def _record(run_store, run_id, result: TrialResult, config, compute: str) -> float | None:
-    """Store a finished trial; return its loss, or None when it failed."""
+def _record(
+    run_store, run_id, result: TrialResult, config, compute: str, validation=(None, None)
+) -> float | None:
+    """Store a finished trial; return its loss, or None when it failed. ``validation``: the
+    labels of every split's validation rows, pooled, and the number of classes."""
     if result.error is not None:
         if result.worker:
             run_store.update_properties(run_id, worker=result.worker, compute=compute)
         run_store.fail_run(run_id, result.error, fit_time=result.fit_time)
         return None
-    value = result.metrics.get(config.primary_metric)
+    y_valid, n_classes = validation
+    predictions = result.validation_predictions
+    value = ranking_value(config.primary_metric, result.metrics, y_valid, predictions, n_classes)
     spec = run_store.get_run(run_id).spec
     run_store.update_properties(run_id, worker=result.worker, compute=compute)
     run_store.complete_run(

@@ -273,15 +273,18 @@ def _run_ensemble(task: TrialTask, data, cross_validate: bool, *, worker: str) -
     X, y, classes = _training_data(task, data)
     ensemble = from_spec(task.pipeline_spec)
     metrics, fit_time, score_time = {}, 0.0, 0.0
+    predictions = None
     if cross_validate:
-        fold_metrics = []
+        fold_metrics, predictions = [], []
         for train, valid in ValidationScheme.from_dict(task.scheme).splits(y):
             started = time.perf_counter()
             model = clone(ensemble).fit(X.iloc[train], y[train])
             fit_time += time.perf_counter() - started
             started = time.perf_counter()
-            fold_metrics.append(_score(task.task, model, X.iloc[valid], y[valid], classes)[0])
+            metrics, predicted = _score(task.task, model, X.iloc[valid], y[valid], classes)
             score_time += time.perf_counter() - started
+            fold_metrics.append(metrics)
+            predictions.append(predicted)
         metrics = mean_metrics(fold_metrics)
     started = time.perf_counter()
     model = clone(ensemble).fit(X, y)
@@ -293,6 +296,7 @@ def _run_ensemble(task: TrialTask, data, cross_validate: bool, *, worker: str) -
         score_time=score_time,
         model_bytes=_dump(model),
         worker=worker,
+        validation_predictions=predictions,
     )
 
 
