@@ -173,7 +173,12 @@ def test_log_loss_searches_leave_out_zero_probability_models(tmp_path):
     assert "KNN" not in {c.algorithm for c in trials}
     sgd = [c for c in trials if c.algorithm == "SGD"]
     assert sgd and all(c.properties["hyperparameters"]["loss"] == "log_loss" for c in sgd)
-    probabilities = run.get_best_child().predict_proba(penguins.frame.drop(columns="species"))
+    # runs rank by the cautious log-loss, never below the plain one
+    board = run.leaderboard()
+    assert all(c.primary_metric_value >= c.get_metrics()["log_loss"] for c in board)
+    values = [c.primary_metric_value for c in board]
+    assert values == sorted(values) and run.get_best_child().id == board[0].id
+    probabilities = board[0].predict_proba(penguins.frame.drop(columns="species"))
     assert probabilities.to_numpy().min() > 0
     # naming KNN brings it back, and other metrics keep it
     assert "KNN" in AutoMLConfig(**{**config.to_dict(), "allowed_models": ["KNN"]}).algorithms()

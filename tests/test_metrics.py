@@ -14,8 +14,10 @@ from jupyter_automl_codegen.automl.metrics import (
     FORECASTING_METRICS,
     GREATER_IS_BETTER,
     REGRESSION_METRICS,
+    cautious_log_loss,
     classification_metrics,
     loss,
+    ranking_value,
     regression_metrics,
     validate_metric,
 )
@@ -209,3 +211,19 @@ def test_validate_metric():
     assert validate_metric("forecasting", "mean_absolute_scaled_error")
     with pytest.raises(ValueError, match="Unknown task 'clustering'"):
         validate_metric("clustering", "accuracy")
+
+
+def test_cautious_log_loss_prices_the_most_confident_probability():
+    y = np.array([0, 1, 2, 0])
+    certain = np.eye(3)[y]  # right on every row, probability 0 for every other class
+    hedged = np.full((4, 3), 0.05) + 0.85 * certain  # right too, never below 0.05
+    # one more row, wrong at the clipped zero: -log(eps) = 36.04
+    assert cautious_log_loss(y, certain, 3) == pytest.approx(-math.log(np.finfo(float).eps) / 5)
+    expected = (4 * skm.log_loss(y, hedged) - math.log(0.05)) / 5
+    assert cautious_log_loss(y, hedged, 3) == pytest.approx(expected)
+    assert cautious_log_loss(y, hedged, 3) < cautious_log_loss(y, certain, 3)
+    # a run's ranking value pools its splits for log-loss only
+    splits = [hedged[:2], hedged[2:]]
+    assert ranking_value("log_loss", {"log_loss": 9.0}, y, splits, 3) == pytest.approx(expected)
+    assert ranking_value("accuracy", {"accuracy": 0.5}, y, splits, 3) == 0.5
+    assert ranking_value("log_loss", {"log_loss": 9.0}) == 9.0  # predictions unknown

@@ -45,6 +45,12 @@ class ChildRun:
         return list(self.properties.get("members") or [])
 
     @property
+    def primary_metric_value(self) -> float | None:
+        """What the leaderboard ranks by: the primary metric (for ``log_loss``, the cautious
+        log-loss of ``metrics.cautious_log_loss``)."""
+        return self._record.primary_metric_value
+
+    @property
     def fit_time(self) -> float | None:
         return self._record.fit_time
 
