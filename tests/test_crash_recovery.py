@@ -20,11 +20,13 @@ from .clitools import run_cli, run_cli_json
 ENSEMBLES = ("VotingEnsemble", "StackEnsemble")
 
 
-def _start_training(data, store, *extra):
+PENGUINS = ("--label", "species", "--task", "classification")
+
+
+def _start_training(data, store, *extra, task=PENGUINS):
     return subprocess.Popen(
         [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", str(store), "train"]
-        + [str(data), "--label", "species", "--task", "classification", "--workers", "2"]
-        + ["--json", *extra],
+        + [str(data), *task, "--workers", "2", "--json", *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -99,13 +101,12 @@ def test_kill_9_of_the_driver_at_ten_random_moments(tmp_path, penguins_csv):
     assert killed_experiments >= 3  # not only kills before the experiment existed
 
 
-def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
-    store_root = tmp_path / "store"
-    process = _start_training(penguins_csv, store_root, "--max-trials", "8", "--timeout", "200")
+def _kill_after_completed(process, store_root, count: int) -> None:
+    """kill -9 of a training driver once ``count`` of its trials have completed."""
     try:
         deadline = time.monotonic() + 120
         completed = 0
-        while completed < 3 and time.monotonic() < deadline:
+        while completed < count and time.monotonic() < deadline:
             time.sleep(0.2)
             if (store_root / "store.db").exists():
                 with sqlite3.connect(store_root / "store.db", timeout=30) as db:
@@ -116,9 +117,15 @@ def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
                         ).fetchone()[0]
                     except sqlite3.OperationalError:
                         completed = 0
-        assert completed >= 3, "training did not complete three trials in time"
+        assert completed >= count, f"training did not complete {count} trials in time"
     finally:
         _kill_driver(process)
+
+
+def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
+    store_root = tmp_path / "store"
+    process = _start_training(penguins_csv, store_root, "--max-trials", "8", "--timeout", "200")
+    _kill_after_completed(process, store_root, 3)
     store = _check_store(store_root)
     (experiment,) = store.list_experiments()
     assert experiment.status == "failed"
@@ -149,6 +156,32 @@ def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
 
     again = run_cli("train", "--resume", experiment.id, store=store_root)
     assert again.returncode == 2 and "only an interrupted" in again.stderr
+
+
+def test_resume_continues_an_interrupted_forecasting_experiment(tmp_path):
+    data = tmp_path / "air.csv"
+    load_dataset("air-passengers").frame.to_csv(data, index=False)
+    store_root = tmp_path / "store"
+    task = ("--label", "passengers", "--task", "forecasting", "--time-column", "month")
+    extra = ("--horizon", "12", "--max-trials", "6", "--timeout", "200", "--no-code-generation")
+    process = _start_training(data, store_root, *extra, task=task)
+    _kill_after_completed(process, store_root, 2)
+    store = _check_store(store_root)
+    (experiment,) = store.list_experiments()
+    kept = {r.id: r for r in store.list_runs(experiment.id) if r.status == "completed"}
+    store.close()
+
+    result = run_cli("train", "--resume", experiment.id, "--json", store=store_root)
+    assert result.returncode == 0, result.stderr
+    store = RunStore(store_root)
+    assert store.get_run(experiment.parent_run_id).status == "completed"
+    for run_id, run in kept.items():
+        assert store.get_run(run_id).model_sha256 == run.model_sha256
+    runs = store.list_runs(experiment.id)
+    finished = [r for r in runs if not (r.error or "").startswith("interrupted")]
+    # the seeded plan of six trials, each planned trial run once
+    assert sorted(r.properties["trial"] for r in finished) == list(range(6))
+    assert store.get_experiment(experiment.id).best_run_id is not None
 
 
 def _mount_tmpfs(path, size="2m") -> bool:

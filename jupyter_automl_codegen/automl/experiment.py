@@ -207,19 +207,28 @@ def resume(
             f"experiment {experiment_id} has no budget left ({len(history)} trials finished, "
             f"{max(0.0, used):.0f} s of {config.experiment_timeout_seconds:g} s used)."
         )
+    snapshot_path = str(run_store.data_snapshot_path(experiment_id))
+    resumed = {
+        "previous_error": parent.error,
+        "seconds_used": round(max(0.0, used), 3),
+        "finished_trials": len(history),
+    }
+    if config.task == "forecasting":
+        return _resume_forecasting(
+            run_store,
+            experiment,
+            config,
+            history,
+            snapshot_path,
+            resumed,
+            show_progress=show_progress,
+            budget=seconds_left,
+        )
     plan = FeaturizationPlan.from_dict(props["featurization"])
     scheme = ValidationScheme.from_dict(props["validation"])
     frame = run_store.load_data_snapshot(experiment_id)
     _, y, classes = prepare_training_data(frame, config.label_column_name, config.task, plan)
-    snapshot_path = str(run_store.data_snapshot_path(experiment_id))
-    run_store.reopen_parent(
-        parent.id,
-        resumed={
-            "previous_error": parent.error,
-            "seconds_used": round(max(0.0, used), 3),
-            "finished_trials": len(history),
-        },
-    )
+    run_store.reopen_parent(parent.id, resumed=resumed)
     try:
         _search(
             run_store,
@@ -239,6 +248,34 @@ def resume(
         _end_on_error(run_store, parent.id, error)
         raise
     return _finish(run_store, parent.id)
+
+
+def _resume_forecasting(
+    run_store, experiment, config, history, snapshot_path, resumed, *, show_progress, budget
+) -> AutoMLRun:
+    """``resume`` of a forecasting experiment: its trial plan is fixed by the seed, so the
+    planned trials that finished are skipped and the others run."""
+    from .forecasting.series import ForecastSettings
+
+    parent_id = experiment.parent_run_id
+    settings = ForecastSettings.from_dict(run_store.get_run(parent_id).properties["forecasting"])
+    run_store.reopen_parent(parent_id, resumed=resumed)
+    try:
+        _search_forecasting(
+            run_store,
+            parent_id,
+            config,
+            settings,
+            snapshot_path,
+            experiment.data_sha256,
+            show_progress=show_progress,
+            deadline=_deadline(time.monotonic(), budget),
+            finished_trials=frozenset(c.properties.get("trial") for c in history),
+        )
+    except BaseException as error:
+        _end_on_error(run_store, parent_id, error)
+        raise
+    return _finish(run_store, parent_id)
 
 
 def _interrupted(child) -> bool:
@@ -286,37 +323,56 @@ def _submit_forecasting(config, frame, source, store, experiment_name, show_prog
     try:
         snapshot_path, snapshot_sha = _snapshot(run_store, experiment.id, frame)
         run_store.update_properties(parent.id, rows=len(frame))
-        compute = _compute(config, snapshot_path)
-        try:
-            forecasting.search(
-                run_store,
-                parent.id,
-                config,
-                settings,
-                snapshot_path,
-                snapshot_sha,
-                record=lambda run_id, future: _record(
-                    run_store, run_id, _result(future), config, compute.name
-                ),
-                compute=compute,
-                show_progress=show_progress,
-                deadline=_deadline(started, config.experiment_timeout_seconds),
-            )
-        finally:
-            compute.close()
-    except BaseException as error:
-        status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
-        run_store.finish_parent(parent.id, status, error=f"{type(error).__name__}: {error}")
-        raise
-    run = AutoMLRun(run_store, parent.id)
-    board = run.leaderboard()
-    if board:
-        run_store.finish_parent(parent.id, "completed", best_run_id=board[0].id)
-    else:
-        run_store.finish_parent(
-            parent.id, "failed", error="no trial completed; see the child runs' errors"
+        deadline = _deadline(started, config.experiment_timeout_seconds)
+        _search_forecasting(
+            run_store,
+            parent.id,
+            config,
+            settings,
+            snapshot_path,
+            snapshot_sha,
+            show_progress=show_progress,
+            deadline=deadline,
         )
-    return run
+    except BaseException as error:
+        _end_on_error(run_store, parent.id, error)
+        raise
+    return _finish(run_store, parent.id)
+
+
+def _search_forecasting(
+    run_store,
+    parent_id,
+    config,
+    settings,
+    snapshot_path,
+    snapshot_sha,
+    *,
+    show_progress,
+    deadline,
+    finished_trials=frozenset(),
+) -> None:
+    from .forecasting import experiment as forecasting
+
+    compute = _compute(config, snapshot_path)
+    try:
+        forecasting.search(
+            run_store,
+            parent_id,
+            config,
+            settings,
+            snapshot_path,
+            snapshot_sha,
+            record=lambda run_id, future: _record(
+                run_store, run_id, _result(future), config, compute.name
+            ),
+            compute=compute,
+            show_progress=show_progress,
+            deadline=deadline,
+            finished_trials=finished_trials,
+        )
+    finally:
+        compute.close()
 
 
 def _snapshot(run_store: RunStore, experiment_id: str, frame: pd.DataFrame):

@@ -46,10 +46,12 @@ def search(
     compute,
     show_progress: bool,
     deadline: float,
+    finished_trials=frozenset(),
 ) -> None:
     """Run the trial plan on ``compute`` (a ``Compute`` backend; ``compute.workers`` trials at
     once) until ``deadline`` (a ``time.monotonic()`` reading); ``record(run_id, future)``
-    stores each finished trial."""
+    stores each finished trial. ``finished_trials``: numbers of planned trials that a resumed
+    experiment finished before, skipped."""
     workers = compute.workers
     run_store.update_properties(
         parent_id,
@@ -68,7 +70,9 @@ def search(
     plan = plan_trials(config.algorithms(), settings, config.seed, count)
     progress = SearchProgress(config, enabled=show_progress)
     inflight: dict = {}
-    pending = list(enumerate(plan))
+    pending = [
+        (number, trial) for number, trial in enumerate(plan) if number not in finished_trials
+    ]
     try:
         while pending or inflight:
             while pending and len(inflight) < workers and time.monotonic() < deadline:
