@@ -23,6 +23,7 @@ from .store import RunStore, StoreError
 
 PROG = "automl-codegen"
 EXIT_USAGE = 2
+EXIT_FAILED = 1  # train: the experiment ended without a completed trial
 
 
 class CommandError(Exception):
@@ -212,8 +213,7 @@ def _train(args) -> int:
         show_progress=not args.json,
         started_at=args.started_at,  # the budget includes reading DATA
     )
-    _print_trained(args, store, run)
-    return 0
+    return _print_trained(args, store, run)
 
 
 def _resume(args) -> int:
@@ -243,16 +243,17 @@ def _resume(args) -> int:
     run = resume(
         args.resume, store=store, show_progress=not args.json, dask_scheduler=args.dask_scheduler
     )
-    _print_trained(args, store, run)
-    return 0
+    return _print_trained(args, store, run)
 
 
-def _print_trained(args, store, run) -> None:
+def _print_trained(args, store, run) -> int:
+    """Print the experiment's summary; the exit status is 1 when no trial completed."""
     if args.json:
         _print_json(_train_summary(run))
     else:
         print(f"experiment {run.experiment_id}  parent run {run.id}  status {run.status}")
         print(leaderboard_table(store, run.experiment_id))
+    return 0 if run.status == "completed" else EXIT_FAILED
 
 
 def _demo(args) -> int:

@@ -297,6 +297,34 @@ def test_cli_trains_and_predicts_a_forecast(tmp_path):
     assert np.isfinite(forecast["prediction"]).all()
 
 
+def test_forecasting_trials_keep_the_time_limit_and_train_exits_1_without_a_model(tmp_path):
+    store = tmp_path / "store"
+    air = ["--task", "forecasting", "--label", "passengers", "--time-column", "month"]
+    result = run_cli(
+        "train",
+        _air(tmp_path),
+        *air,
+        "--horizon",
+        "12",
+        "--max-trials",
+        "2",
+        "--trial-timeout",
+        "0.01",
+        "--workers",
+        "1",
+        "--no-code-generation",
+        "--json",
+        store=store,
+    )
+    assert result.returncode == 1, result.stderr
+    runs = RunStore(store)
+    (experiment,) = runs.list_experiments()
+    children = runs.list_runs(experiment.id)
+    assert len(children) == 2
+    message = "ran longer than its limit of 0.01 s"
+    assert all(c.status == "failed" and message in c.error for c in children), children
+
+
 def _air(tmp_path, frame=None):
     path = tmp_path / "air.csv"
     (frame if frame is not None else load_dataset("air-passengers").frame).to_csv(path, index=False)

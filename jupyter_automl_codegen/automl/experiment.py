@@ -59,7 +59,14 @@ from .progress import SearchProgress
 from .runs import AutoMLRun
 from .search import Searcher
 from .timing import TrialTimes
-from .trial import FEATURIZE_STEP, TrialResult, TrialTask, run_ensemble, run_trial
+from .trial import (
+    FEATURIZE_STEP,
+    TrialResult,
+    TrialTask,
+    run_ensemble,
+    run_trial,
+    timeout_message,
+)
 from .validation import ValidationScheme, choose_scheme
 from .versions import library_versions
 from .zoo import make_estimator, make_scaler
@@ -363,8 +370,12 @@ def _search_forecasting(
             settings,
             snapshot_path,
             snapshot_sha,
-            record=lambda run_id, future: _record(
-                run_store, run_id, _result(future), config, compute.name
+            record=lambda run_id, future, elapsed: _record(
+                run_store,
+                run_id,
+                _result(future, elapsed, config.trial_timeout_seconds),
+                config,
+                compute.name,
             ),
             compute=compute,
             show_progress=show_progress,
@@ -545,7 +556,7 @@ def _search_on(
                 break
             if not done:  # trials over their own time limit
                 for proposal, run_id in _over_limit(compute, inflight, trial_limit):
-                    run_store.fail_run(run_id, _timeout_message(trial_limit))
+                    run_store.fail_run(run_id, timeout_message(trial_limit))
                     finished[proposal.number] = (proposal, None)
                     progress.update(None, deadline - time.monotonic())
                 continue
@@ -593,13 +604,6 @@ def _over_limit(compute: Compute, inflight: dict, trial_limit: float):
             del inflight[future]
             compute.abandon(future)
             yield proposal, run_id
-
-
-def _timeout_message(trial_limit: float) -> str:
-    return (
-        f"timed out: the trial ran longer than its limit of {trial_limit:g} s "
-        "(trial_timeout_seconds)"
-    )
 
 
 class _Ensembles:
@@ -795,7 +799,7 @@ def _result(future, elapsed: float | None = None, limit: float | None = None) ->
         return future.result()
     except Exception as error:  # the worker process died (crash, out of memory, time limit)
         if limit is not None and elapsed is not None and elapsed >= limit:
-            return TrialResult("", error=_timeout_message(limit))
+            return TrialResult("", error=timeout_message(limit))
         error_text = f"the worker process ended: {type(error).__name__}: {error}"
         if "SIGSEGV" in error_text or "-11" in error_text:
             error_text += " (segmentation fault)"

@@ -100,6 +100,13 @@ class TrialTimeout(Exception):
     """The trial ran longer than its time limit."""
 
 
+def timeout_message(trial_limit: float) -> str:
+    return (
+        f"timed out: the trial ran longer than its limit of {trial_limit:g} s "
+        "(trial_timeout_seconds)"
+    )
+
+
 def run_trial(task: TrialTask, data: bytes | None = None) -> TrialResult:
     """Cross-validate the pipeline, refit it on every row and return it serialised."""
     return _guarded(_run, task, data)
@@ -123,26 +130,33 @@ def worker_name() -> str:
 
 
 def _guarded(function, task: TrialTask, data, *args) -> TrialResult:
+    limits = TrialLimits(task.timeout_seconds, task.memory_mb, task.pipeline_spec)
+    return guarded(task.run_id, limits, function, task, data, *args)
+
+
+def guarded(run_id: str, limits: TrialLimits, function, *args) -> TrialResult:
+    """``function(*args, worker=...)`` under the trial's limits, one thread per library and
+    no warnings; any error becomes a failed result, never a crash of the search."""
     worker = worker_name()
     try:
-        with _limits(task), threadpool_limits(1), warnings.catch_warnings():
+        with limits, threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return function(task, data, *args, worker=worker)
+            return function(*args, worker=worker)
     except MemoryError as error:
-        limit = f" (trial_memory_mb={task.memory_mb})" if task.memory_mb else ""
+        limit = f" (trial_memory_mb={limits.memory_mb})" if limits.memory_mb else ""
         detail = f": {error}" if str(error) else ""
         return TrialResult(
-            task.run_id, error=f"MemoryError: out of memory{limit}{detail}", worker=worker
+            run_id, error=f"MemoryError: out of memory{limit}{detail}", worker=worker
         )
-    except Exception as error:  # a failed trial is a result, never a crash of the search
-        return TrialResult(task.run_id, error=f"{type(error).__name__}: {error}", worker=worker)
+    except Exception as error:
+        return TrialResult(run_id, error=f"{type(error).__name__}: {error}", worker=worker)
 
 
-class _limits:
-    """The trial's time and memory limits, applied only where the trial owns its process."""
+class TrialLimits:
+    """A trial's time and memory limits, applied only where the trial owns its process."""
 
-    def __init__(self, task: TrialTask):
-        self.task = task
+    def __init__(self, timeout_seconds: float | None, memory_mb: int | None, spec: dict):
+        self.timeout_seconds, self.memory_mb, self.spec = timeout_seconds, memory_mb, spec
         self.owns_process = threading.current_thread() is threading.main_thread() and hasattr(
             signal, "SIGALRM"
         )
@@ -152,13 +166,13 @@ class _limits:
     def __enter__(self):
         if not self.owns_process:
             return self
-        timeout, memory_mb = self.task.timeout_seconds, self.task.memory_mb
+        timeout, memory_mb = self.timeout_seconds, self.memory_mb
         if timeout:
             self.saved_handler = signal.signal(signal.SIGALRM, _on_alarm(timeout))
             signal.setitimer(signal.ITIMER_REAL, timeout)
             faulthandler.dump_traceback_later(timeout + HARD_TIMEOUT_GRACE, exit=True)
         if memory_mb:
-            _import_classes(self.task.pipeline_spec)  # loading a library is not the trial's
+            _import_classes(self.spec)  # loading a library is not the trial's
             self._limit_memory(memory_mb)
         return self
 
@@ -180,7 +194,7 @@ class _limits:
     def __exit__(self, *exc_info):
         if not self.owns_process:
             return False
-        if self.task.timeout_seconds:
+        if self.timeout_seconds:
             signal.setitimer(signal.ITIMER_REAL, 0)
             faulthandler.cancel_dump_traceback_later()
             signal.signal(signal.SIGALRM, self.saved_handler or signal.SIG_DFL)

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, wait
 
 from ..progress import SearchProgress
+from ..trial import timeout_message
 from .candidates import (
     EXOGENOUS_CLASSICAL,
     MACHINE_LEARNING,
@@ -49,8 +50,9 @@ def search(
     finished_trials=frozenset(),
 ) -> None:
     """Run the trial plan on ``compute`` (a ``Compute`` backend; ``compute.workers`` trials at
-    once) until ``deadline`` (a ``time.monotonic()`` reading); ``record(run_id, future)``
-    stores each finished trial. ``finished_trials``: numbers of planned trials that a resumed
+    once) until ``deadline`` (a ``time.monotonic()`` reading); ``record(run_id, future,
+    seconds it ran)`` stores each finished trial. A trial past ``trial_timeout_seconds`` (and
+    the backend's grace) is abandoned and failed. ``finished_trials``: numbers of planned trials that a resumed
     experiment finished before, skipped."""
     workers = compute.workers
     run_store.update_properties(
@@ -69,7 +71,8 @@ def search(
     count = config.max_trials or UNBOUNDED_TRIALS
     plan = plan_trials(config.algorithms(), settings, config.seed, count)
     progress = SearchProgress(config, enabled=show_progress)
-    inflight: dict = {}
+    trial_limit = config.trial_timeout_seconds
+    inflight: dict = {}  # future -> (run id, launch time)
     pending = [
         (number, trial) for number, trial in enumerate(plan) if number not in finished_trials
     ]
@@ -91,17 +94,29 @@ def search(
                     },
                 )
                 run_store.start_run(run.id)
-                task = ForecastTask(run.id, snapshot_path, snapshot_sha, settings.to_dict(), spec)
-                inflight[compute.submit(run_forecast_trial, task)] = run.id
+                task = ForecastTask(
+                    run.id,
+                    snapshot_path,
+                    snapshot_sha,
+                    settings.to_dict(),
+                    spec,
+                    timeout_seconds=trial_limit,
+                    memory_mb=config.trial_memory_mb,
+                )
+                inflight[compute.submit(run_forecast_trial, task)] = (run.id, time.monotonic())
             if time.monotonic() >= deadline:
                 pending = []
             if not inflight:
                 break
+            wake = deadline
+            if trial_limit is not None:
+                launches = [at for _, at in inflight.values()]
+                wake = min(wake, min(launches) + trial_limit + compute.timeout_grace)
             done, _ = wait(
-                inflight, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED
+                inflight, timeout=max(0.0, wake - time.monotonic()), return_when=FIRST_COMPLETED
             )
-            if not done:
-                for run_id in inflight.values():
+            if not done and time.monotonic() >= deadline:
+                for run_id, _ in inflight.values():
                     run_store.fail_run(
                         run_id,
                         "timed out: the experiment's time budget ran out before this trial finished",
@@ -109,9 +124,17 @@ def search(
                 compute.stop()
                 break
             for future in done:
-                run_id = inflight.pop(future)
-                trial_loss = record(run_id, future)
+                run_id, launched_at = inflight.pop(future)
+                trial_loss = record(run_id, future, time.monotonic() - launched_at)
                 progress.update(trial_loss, deadline - time.monotonic())
+            if trial_limit is not None:  # trials stuck past their limit and its grace
+                now = time.monotonic()
+                for future, (run_id, launched_at) in list(inflight.items()):
+                    if now >= launched_at + trial_limit + compute.timeout_grace:
+                        del inflight[future]
+                        compute.abandon(future)
+                        run_store.fail_run(run_id, timeout_message(trial_limit))
+                        progress.update(None, deadline - now)
     finally:
         progress.close()
 

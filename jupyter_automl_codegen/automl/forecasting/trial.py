@@ -9,14 +9,12 @@ from __future__ import annotations
 import hashlib
 import io
 import time
-import warnings
 from dataclasses import dataclass
 
 import joblib
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from ..trial import SHIPPED_DATA, TrialResult, worker_name
+from ..trial import SHIPPED_DATA, TrialLimits, TrialResult, guarded
 from .candidates import build_forecaster
 from .evaluation import fit_forecaster, validate
 from .series import ForecastSettings, prepare_series
@@ -29,19 +27,18 @@ class ForecastTask:
     snapshot_sha256: str
     settings: dict
     spec: dict
+    timeout_seconds: float | None = None
+    memory_mb: int | None = None
 
 
 _SERIES: dict = {}
 
 
 def run_forecast_trial(task: ForecastTask) -> TrialResult:
-    worker = worker_name()
-    try:
-        with threadpool_limits(1), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _run(task, worker)
-    except Exception as error:  # a failed trial is a result, never a crash of the search
-        return TrialResult(task.run_id, error=f"{type(error).__name__}: {error}", worker=worker)
+    """Validate the forecaster by rolling origin, refit it on every step and return it
+    serialised, under the experiment's per-trial time and memory limits."""
+    limits = TrialLimits(task.timeout_seconds, task.memory_mb, task.spec)
+    return guarded(task.run_id, limits, _run, task)
 
 
 def _series(task: ForecastTask, settings: ForecastSettings) -> pd.DataFrame:
@@ -59,7 +56,7 @@ def _series(task: ForecastTask, settings: ForecastSettings) -> pd.DataFrame:
     return _SERIES[task.snapshot_sha256]
 
 
-def _run(task: ForecastTask, worker: str) -> TrialResult:
+def _run(task: ForecastTask, *, worker: str) -> TrialResult:
     settings = ForecastSettings.from_dict(task.settings)
     series = _series(task, settings)
     started = time.perf_counter()
