@@ -347,18 +347,9 @@ def _submit_forecasting(config, frame, source, store, experiment_name, show_prog
     return _finish(run_store, parent.id)
 
 
-def _search_forecasting(
-    run_store,
-    parent_id,
-    config,
-    settings,
-    snapshot_path,
-    snapshot_sha,
-    *,
-    show_progress,
-    deadline,
-    finished_trials=frozenset(),
-) -> None:
+def _search_forecasting(run_store, parent_id, config, settings, snapshot_path, *args, **options):
+    """``forecasting.search`` on the experiment's compute backend, recording into the store;
+    ``args`` and ``options`` are passed on (the snapshot's SHA-256, deadline, ...)."""
     from .forecasting import experiment as forecasting
 
     compute = _compute(config, snapshot_path)
@@ -369,7 +360,7 @@ def _search_forecasting(
             config,
             settings,
             snapshot_path,
-            snapshot_sha,
+            *args,
             record=lambda run_id, future, elapsed: _record(
                 run_store,
                 run_id,
@@ -378,9 +369,7 @@ def _search_forecasting(
                 compute.name,
             ),
             compute=compute,
-            show_progress=show_progress,
-            deadline=deadline,
-            finished_trials=finished_trials,
+            **options,
         )
     finally:
         compute.close()
