@@ -506,18 +506,23 @@ def report(records: list[dict], results: Path) -> str:
         in_budget = [r for r in records if float(r["budget"]) == budget]
         seeds = pd.DataFrame(in_budget).groupby("dataset")["seed"].nunique()
         contenders = [c for c in CONTENDERS if c in errors.columns]
+        if ratios_no_ens is not None and ratios_no_ens.dropna().empty:
+            ratios_no_ens = None  # no --no-ensembles cells at this budget: no column
+        ratio_heads = ["ours / FLAML"] + (["no-ens / FLAML"] if ratios_no_ens is not None else [])
         lines += ["", f"## Budget {budget:g} s", "", "| data set | task | seeds | "
-                  + " | ".join(contenders) + " | ours / FLAML | no-ens / FLAML |",
-                  "|---|---|---|" + "---|" * (len(contenders) + 2)]  # fmt: skip
+                  + " | ".join(contenders + ratio_heads) + " |",
+                  "|---|---|---|" + "---|" * (len(contenders) + len(ratio_heads))]  # fmt: skip
         kinds = {r["dataset"]: r["kind"] for r in in_budget}
         for name in errors.index:
             cells = [_fmt(errors.loc[name, c]) for c in contenders]
             ratio = ratios.get(name) if ratios is not None else None
-            ratio_ne = ratios_no_ens.get(name) if ratios_no_ens is not None else None
+            cells.append(_fmt(ratio))
+            if ratios_no_ens is not None:
+                cells.append(_fmt(ratios_no_ens.get(name)))
             lines.append(
                 f"| {name} | {ERROR_NAMES[kinds[name]]} | {seeds[name]} | "
                 + " | ".join(cells)
-                + f" | {_fmt(ratio)} | {_fmt(ratio_ne)} |"
+                + " |"
             )
         lines += ["", "| ours / FLAML | data sets | geometric mean | 95 % bootstrap interval | "
                   "win / tie / loss |", "|---|---|---|---|---|"]  # fmt: skip
