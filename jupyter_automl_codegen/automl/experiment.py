@@ -27,7 +27,6 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
@@ -491,7 +490,7 @@ def _search_on(
         searcher.tell(
             searcher.propose(child.algorithm), past if child.status == "completed" else None
         )
-    y_valid = y[np.concatenate([valid for _, valid in scheme.splits(y)])]  # as pooled
+    y_valid = scheme.validation_labels(y)
     progress = SearchProgress(config, enabled=show_progress)
     pool = CandidatePool()
     inflight: dict = {}  # future -> (proposal, run id, launch time, task)
@@ -600,7 +599,7 @@ class _Ensembles:
 
     def __init__(self, launcher, pool, y, n_classes, started, deadline, workers):
         self.launcher, self.pool, self.y, self.n_classes = launcher, pool, y, n_classes
-        self.y_valid = y[np.concatenate([valid for _, valid in launcher.scheme.splits(y)])]
+        self.y_valid = launcher.scheme.validation_labels(y)
         self.started, self.deadline, self.workers = started, deadline, workers
 
     def run(self) -> dict:

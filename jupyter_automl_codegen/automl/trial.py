@@ -295,9 +295,9 @@ def _run_ensemble(task: TrialTask, data, cross_validate: bool, *, worker: str) -
             model = clone(ensemble).fit(X.iloc[train], y[train])
             fit_time += time.perf_counter() - started
             started = time.perf_counter()
-            metrics, predicted = _score(task.task, model, X.iloc[valid], y[valid], classes)
+            scored, predicted = _score(task.task, model, X.iloc[valid], y[valid], classes)
             score_time += time.perf_counter() - started
-            fold_metrics.append(metrics)
+            fold_metrics.append(scored)
             predictions.append(predicted)
         metrics = mean_metrics(fold_metrics)
     started = time.perf_counter()

@@ -39,6 +39,11 @@ class ValidationScheme:
         folds = folds_class(n_splits=self.n_folds, shuffle=True, random_state=self.seed)
         return list(folds.split(rows, y))
 
+    def validation_labels(self, y) -> np.ndarray:
+        """The labels of every split's validation rows, in split order: what a trial's
+        validation predictions, pooled over splits, are scored against."""
+        return np.asarray(y)[np.concatenate([valid for _, valid in self.splits(y)])]
+
     def describe(self) -> str:
         if self.kind == "holdout":
             return f"a {self.validation_size:.0%} holdout" + (

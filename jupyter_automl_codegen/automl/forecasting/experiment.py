@@ -52,8 +52,8 @@ def search(
     """Run the trial plan on ``compute`` (a ``Compute`` backend; ``compute.workers`` trials at
     once) until ``deadline`` (a ``time.monotonic()`` reading); ``record(run_id, future,
     seconds it ran)`` stores each finished trial. A trial past ``trial_timeout_seconds`` (and
-    the backend's grace) is abandoned and failed. ``finished_trials``: numbers of planned trials that a resumed
-    experiment finished before, skipped."""
+    the backend's grace) is abandoned and failed. ``finished_trials``: the numbers of planned
+    trials that a resumed experiment finished before; they are skipped."""
     workers = compute.workers
     run_store.update_properties(
         parent_id,
