@@ -110,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--trial-memory",
         type=int,
         metavar="MB",
-        help="a trial allocating more memory than this fails (local workers, POSIX)",
+        help="a trial allocating more memory than this fails (local workers, POSIX; pair it "
+        "with --trial-timeout, since native code may spin instead of failing)",
     )
     train.add_argument(
         "--resume",

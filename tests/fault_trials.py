@@ -20,15 +20,17 @@ def _targeted(task) -> bool:
     return TARGET in task.pipeline_spec["params"]["steps"][-1]["__tuple__"][1]["class"]
 
 
-def _misbehaving(behaviour):
-    original = trial._training_data
+def _misbehaving(behaviour, task, data):
+    """Run the trial as ``run_trial`` does, its body misbehaving first when targeted (inside
+    the trial's limits, where the worker's data is already loaded). Nothing is patched: the
+    worker processes outlive a test and serve the next one."""
 
-    def training_data(task, data=None):
+    def run(task, data, *, worker):
         if _targeted(task):
             behaviour()
-        return original(task, data)
+        return trial._run(task, data, worker=worker)
 
-    return training_data
+    return trial._guarded(run, task, data)
 
 
 def _hang():
@@ -47,13 +49,11 @@ def _segfault():
 
 
 def hanging_run_trial(task, data=None):
-    trial._training_data = _misbehaving(_hang)
-    return trial.run_trial(task, data)
+    return _misbehaving(_hang, task, data)
 
 
 def hungry_run_trial(task, data=None):
-    trial._training_data = _misbehaving(_allocate)
-    return trial.run_trial(task, data)
+    return _misbehaving(_allocate, task, data)
 
 
 def segfaulting_run_trial(task, data=None):
@@ -68,5 +68,4 @@ def _hang_briefly():
 
 def briefly_hanging_run_trial(task, data=None):
     """For Dask, where an abandoned trial's thread runs on: hangs 12 s, not 120 s."""
-    trial._training_data = _misbehaving(_hang_briefly)
-    return trial.run_trial(task, data)
+    return _misbehaving(_hang_briefly, task, data)

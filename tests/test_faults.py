@@ -73,6 +73,27 @@ def test_a_trial_over_its_memory_limit_fails_and_the_search_goes_on(tmp_path, mo
     assert all(c.status == "completed" for c in others)
 
 
+def test_a_small_memory_limit_is_the_trials_alone(tmp_path, capsys):
+    """The worker reads the data snapshot (and loads its Parquet reader) outside the trial's
+    limit: 32 MB is plenty for a trial on 344 rows, and every trial completes."""
+    data = tmp_path / "penguins.csv"
+    load_dataset("penguins").frame.to_csv(data, index=False)
+    store = tmp_path / "store"
+    code = cli_main(
+        ["--store", str(store), "train", str(data), "--label", "species"]
+        + ["--task", "classification", "--max-trials", "4", "--workers", "2", "--no-ensembles"]
+        + ["--trial-memory", "32", "--trial-timeout", "20", "--json"]
+    )
+    assert code == 0, capsys.readouterr().err
+    from jupyter_automl_codegen import RunStore
+
+    runs = RunStore(store)
+    (experiment_record,) = runs.list_experiments()
+    children = runs.list_runs(experiment_record.id)
+    assert len(children) == 4
+    assert [(c.status, c.error) for c in children] == [("completed", None)] * 4
+
+
 def test_a_segfaulting_trial_fails_and_the_search_goes_on(tmp_path, monkeypatch):
     run = _train(tmp_path, monkeypatch, fault_trials.segfaulting_run_trial, max_trials=8)
     assert run.status == "completed"

@@ -131,14 +131,20 @@ def worker_name() -> str:
 
 def _guarded(function, task: TrialTask, data, *args) -> TrialResult:
     limits = TrialLimits(task.timeout_seconds, task.memory_mb, task.pipeline_spec)
-    return guarded(task.run_id, limits, function, task, data, *args)
+    load = lambda: _training_data(task, data)  # noqa: E731
+    return guarded(task.run_id, limits, load, function, task, data, *args)
 
 
-def guarded(run_id: str, limits: TrialLimits, function, *args) -> TrialResult:
+def guarded(run_id: str, limits: TrialLimits, load_data, function, *args) -> TrialResult:
     """``function(*args, worker=...)`` under the trial's limits, one thread per library and
-    no warnings; any error becomes a failed result, never a crash of the search."""
+    no warnings; any error becomes a failed result, never a crash of the search.
+
+    ``load_data()`` runs first, outside the limits: the worker reads the data snapshot once
+    and keeps it for every trial, so its memory (and the Parquet reader's) is not the trial's.
+    """
     worker = worker_name()
     try:
+        load_data()
         with limits, threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return function(*args, worker=worker)

@@ -38,7 +38,8 @@ def run_forecast_trial(task: ForecastTask) -> TrialResult:
     """Validate the forecaster by rolling origin, refit it on every step and return it
     serialised, under the experiment's per-trial time and memory limits."""
     limits = TrialLimits(task.timeout_seconds, task.memory_mb, task.spec)
-    return guarded(task.run_id, limits, _run, task)
+    load = lambda: _series(task, ForecastSettings.from_dict(task.settings))  # noqa: E731
+    return guarded(task.run_id, limits, load, _run, task)
 
 
 def _series(task: ForecastTask, settings: ForecastSettings) -> pd.DataFrame:
