@@ -14,6 +14,8 @@ import time
 import pytest
 
 from jupyter_automl_codegen import RunStore, load_dataset
+from jupyter_automl_codegen.automl.metrics import loss
+from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 
 from .clitools import run_cli, run_cli_json
 
@@ -153,6 +155,20 @@ def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
     assert len(set(configs)) == len(configs)  # no finished configuration was repeated
     assert {r.algorithm for r in runs} >= set(ENSEMBLES)
     assert store.get_experiment(experiment.id).best_run_id is not None
+    # the ensembles choose among every finished trial, those before the interruption too:
+    # the stack takes the best trial of each of the four best algorithm families
+    metric = store.get_experiment(experiment.id).primary_metric
+    ranked = sorted(
+        (r for r in trials if r.status == "completed"),
+        key=lambda r: (loss(metric, r.primary_metric_value), r.properties["trial"]),
+    )
+    best_of_family = {}
+    for run in ranked:
+        best_of_family.setdefault(ALGORITHMS[run.algorithm].family, run.id)
+    (stack,) = [r for r in runs if r.algorithm == "StackEnsemble"]
+    members = [member["run_id"] for member in stack.properties["members"]]
+    assert members == list(best_of_family.values())[:4]
+    assert set(members) & set(kept), "no trial from before the interruption was a candidate"
 
     again = run_cli("train", "--resume", experiment.id, store=store_root)
     assert again.returncode == 2 and "only an interrupted" in again.stderr

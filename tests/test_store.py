@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -421,6 +422,21 @@ def test_model_tampering_detected(store: RunStore) -> None:
         store.load_model(run.id)
     path.write_bytes(original)
     assert store.load_model(run.id) == {"run": run.id}
+
+
+def test_validation_predictions_round_trip_and_never_unpickle(store: RunStore) -> None:
+    _, parent = new_experiment(store)
+    run = store.create_child_run(parent.id, algorithm="lr", spec=None)
+    assert store.load_validation_predictions(run.id) is None  # nothing kept
+    folds = [np.array([[0.25, 0.75], [1.0, 0.0]]), np.array([[0.5, 0.5]])]
+    store.save_validation_predictions(run.id, folds)
+    loaded = store.load_validation_predictions(run.id)
+    assert [a.tolist() for a in loaded] == [a.tolist() for a in folds]  # exact, fold by fold
+    path = store.runs_dir / run.id / "validation_predictions.npz"
+    np.savez(path, np.array([{"pickled": object()}], dtype=object))
+    assert store.load_validation_predictions(run.id) is None  # object arrays are refused
+    path.write_bytes(path.read_bytes()[:40])
+    assert store.load_validation_predictions(run.id) is None  # a torn file is no candidate
 
 
 def test_snapshot_tampering_detected(store: RunStore) -> None:

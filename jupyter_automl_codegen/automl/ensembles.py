@@ -117,6 +117,15 @@ class CandidatePool:
         self._ranked.sort(key=lambda c: (c.loss, c.trial))
         del self._ranked[self._limit :]
 
+    def admits(self, loss: float, trial: int) -> bool:
+        """Whether a trial with this loss would be among the best ``limit`` once added."""
+        if not math.isfinite(loss):
+            return False
+        if len(self._ranked) < self._limit:
+            return True
+        worst = self._ranked[-1]
+        return (loss, trial) < (worst.loss, worst.trial)
+
     def ranked(self) -> list[Candidate]:
         return list(self._ranked)
 

@@ -15,7 +15,9 @@ parent run; one still running at the deadline is stopped and fails.
 A trial over its own time limit (``trial_timeout_seconds``) fails and the search goes on; so
 does one whose worker process died (a crash, or the memory limit). ``resume`` continues an
 interrupted experiment with the time and trials it had left, its finished trials kept and
-replayed into the searcher so their configurations are not proposed again.
+replayed into the searcher so their configurations are not proposed again; those that were
+ensemble candidates kept their validation predictions in the store, so the ensembles that end
+the resumed experiment still choose among them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import os
 import time
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -492,7 +495,7 @@ def _search_on(
         )
     y_valid = scheme.validation_labels(y)
     progress = SearchProgress(config, enabled=show_progress)
-    pool = CandidatePool()
+    pool = _pool_of(run_store, history, config.primary_metric)
     inflight: dict = {}  # future -> (proposal, run id, launch time, task)
     finished: dict[int, tuple] = {}  # trial number -> (proposal, loss), until told in order
     told = launched = len(history)
@@ -553,7 +556,13 @@ def _search_on(
                 elapsed = time.monotonic() - launched_at
                 result = _result(future, elapsed, trial_limit)
                 trial_loss = _record(
-                    run_store, run_id, result, config, compute.name, (y_valid, n_classes)
+                    run_store,
+                    run_id,
+                    result,
+                    config,
+                    compute.name,
+                    (y_valid, n_classes),
+                    keep_predictions=partial(pool.admits, trial=proposal.number),
                 )
                 finished[proposal.number] = (proposal, trial_loss)
                 if trial_loss is not None:
@@ -582,6 +591,29 @@ def _search_on(
         run_store.update_properties(parent_id, ensembles=accounting)
     finally:
         progress.close()
+
+
+def _pool_of(run_store, history, metric: str) -> CandidatePool:
+    """The ensembles' candidates among a resumed experiment's finished trials: those that
+    entered the pool before the interruption kept their validation predictions."""
+    pool = CandidatePool()
+    for child in history:
+        if child.status != "completed" or child.primary_metric_value is None:
+            continue
+        predictions = run_store.load_validation_predictions(child.id)
+        if predictions is not None:
+            pool.add(
+                Candidate(
+                    child.id,
+                    child.algorithm,
+                    child.properties.get("trial", 0),
+                    loss(metric, child.primary_metric_value),
+                    child.fit_time or 0.0,
+                    child.spec,
+                    predictions,
+                )
+            )
+    return pool
 
 
 def _over_limit(compute: Compute, inflight: dict, trial_limit: float):
@@ -795,10 +827,19 @@ def _result(future, elapsed: float | None = None, limit: float | None = None) ->
 
 
 def _record(
-    run_store, run_id, result: TrialResult, config, compute: str, validation=(None, None)
+    run_store,
+    run_id,
+    result: TrialResult,
+    config,
+    compute: str,
+    validation=(None, None),
+    keep_predictions=None,
 ) -> float | None:
     """Store a finished trial; return its loss, or None when it failed. ``validation``: the
-    labels of every split's validation rows, pooled, and the number of classes."""
+    labels of every split's validation rows, pooled, and the number of classes.
+    ``keep_predictions(loss)``: whether to keep the trial's validation predictions (for the
+    ensembles of a resumed experiment); they are kept before the run is completed, so a
+    completed candidate always has them."""
     if result.error is not None:
         if result.worker:
             run_store.update_properties(run_id, worker=result.worker, compute=compute)
@@ -809,6 +850,10 @@ def _record(
     value = ranking_value(config.primary_metric, result.metrics, y_valid, predictions, n_classes)
     spec = run_store.get_run(run_id).spec
     run_store.update_properties(run_id, worker=result.worker, compute=compute)
+    trial_loss = None if value is None else loss(config.primary_metric, value)
+    if predictions is not None and keep_predictions is not None:
+        if trial_loss is not None and keep_predictions(trial_loss):
+            run_store.save_validation_predictions(run_id, predictions)
     run_store.complete_run(
         run_id,
         metrics=result.metrics,
@@ -823,7 +868,7 @@ def _record(
             generate_run_code(run_store, run_id)
         except CodegenError as error:  # the model stays usable; say why its code is missing
             run_store.update_properties(run_id, code_generation_error=str(error))
-    return None if value is None else loss(config.primary_metric, value)
+    return trial_loss
 
 
 def _fail_unfinished(run_store, inflight: dict, reason: str) -> None:

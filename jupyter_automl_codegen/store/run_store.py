@@ -5,6 +5,7 @@ Layout under the store root::
     store.db                                   SQLite (WAL) database
     experiments/<experiment_id>/data.parquet   training data snapshot
     runs/<run_id>/model.pkl                    fitted model (joblib)
+    runs/<run_id>/validation_predictions.npz   a trial's predictions on the validation rows
     runs/<run_id>/outputs/                     free for other components
 
 Several processes (notebook kernel, training workers, the Jupyter server) may
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 DB_NAME = "store.db"
 SNAPSHOT_NAME = "data.parquet"
 MODEL_NAME = "model.pkl"
+VALIDATION_PREDICTIONS_NAME = "validation_predictions.npz"
 OUTPUTS_DIR = "outputs"
 
 TERMINAL_STATUSES = ("completed", "failed", "canceled")
@@ -661,6 +663,34 @@ class RunStore:
             self.runs_dir / run_id / MODEL_NAME, run.model_sha256, f"model of run {run_id}"
         )
         return joblib.load(io.BytesIO(data))
+
+    def save_validation_predictions(self, run_id: str, predictions: list) -> None:
+        """Keep a completed trial's predictions on each split's validation rows (one array
+        per split), so that the ensembles of a resumed experiment can still select it."""
+        import numpy as np
+
+        validate_run_id(run_id)
+        final = self.runs_dir / run_id / VALIDATION_PREDICTIONS_NAME
+        with self._db_errors():
+            temp = files.write_temp(final, lambda handle: np.savez(handle, *predictions))
+            try:
+                files.publish(temp, final)
+            finally:
+                files.discard(temp)
+
+    def load_validation_predictions(self, run_id: str) -> list | None:
+        """What :meth:`save_validation_predictions` kept, or None when nothing (readable)
+        was kept. Plain arrays only: the file is read without unpickling."""
+        import zipfile
+
+        import numpy as np
+
+        validate_run_id(run_id)
+        try:
+            with np.load(self.runs_dir / run_id / VALIDATION_PREDICTIONS_NAME) as data:
+                return [data[f"arr_{index}"] for index in range(len(data.files))]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None
 
     # -- recovery -----------------------------------------------------------
 
