@@ -437,6 +437,9 @@ def test_validation_predictions_round_trip_and_never_unpickle(store: RunStore) -
     assert store.load_validation_predictions(run.id) is None  # object arrays are refused
     path.write_bytes(path.read_bytes()[:40])
     assert store.load_validation_predictions(run.id) is None  # a torn file is no candidate
+    np.save(path.with_suffix(".npy"), np.zeros(3))
+    path.with_suffix(".npy").replace(path)
+    assert store.load_validation_predictions(run.id) is None  # nor a lone array
 
 
 def test_snapshot_tampering_detected(store: RunStore) -> None:

@@ -851,9 +851,9 @@ def _record(
     spec = run_store.get_run(run_id).spec
     run_store.update_properties(run_id, worker=result.worker, compute=compute)
     trial_loss = None if value is None else loss(config.primary_metric, value)
-    if predictions is not None and keep_predictions is not None:
-        if trial_loss is not None and keep_predictions(trial_loss):
-            run_store.save_validation_predictions(run_id, predictions)
+    keep = keep_predictions is not None and predictions is not None and trial_loss is not None
+    if keep and keep_predictions(trial_loss):
+        run_store.save_validation_predictions(run_id, predictions)
     run_store.complete_run(
         run_id,
         metrics=result.metrics,

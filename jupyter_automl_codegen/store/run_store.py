@@ -665,8 +665,8 @@ class RunStore:
         return joblib.load(io.BytesIO(data))
 
     def save_validation_predictions(self, run_id: str, predictions: list) -> None:
-        """Keep a completed trial's predictions on each split's validation rows (one array
-        per split), so that the ensembles of a resumed experiment can still select it."""
+        """Keep a trial's predictions on each split's validation rows (one array per split),
+        so that the ensembles of a resumed experiment can still select it."""
         import numpy as np
 
         validate_run_id(run_id)
@@ -681,15 +681,13 @@ class RunStore:
     def load_validation_predictions(self, run_id: str) -> list | None:
         """What :meth:`save_validation_predictions` kept, or None when nothing (readable)
         was kept. Plain arrays only: the file is read without unpickling."""
-        import zipfile
-
         import numpy as np
 
         validate_run_id(run_id)
         try:
             with np.load(self.runs_dir / run_id / VALIDATION_PREDICTIONS_NAME) as data:
                 return [data[f"arr_{index}"] for index in range(len(data.files))]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        except Exception:  # missing, torn or foreign: the run is just not a candidate
             return None
 
     # -- recovery -----------------------------------------------------------
