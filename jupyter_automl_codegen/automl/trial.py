@@ -39,6 +39,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 
 import joblib
 import numpy as np
@@ -131,8 +132,9 @@ def worker_name() -> str:
 
 def _guarded(function, task: TrialTask, data, *args) -> TrialResult:
     limits = TrialLimits(task.timeout_seconds, task.memory_mb, task.pipeline_spec)
-    load = lambda: _training_data(task, data)  # noqa: E731
-    return guarded(task.run_id, limits, load, function, task, data, *args)
+    return guarded(
+        task.run_id, limits, partial(_training_data, task, data), function, task, data, *args
+    )
 
 
 def guarded(run_id: str, limits: TrialLimits, load_data, function, *args) -> TrialResult:
