@@ -8,7 +8,11 @@ from jupyter_automl_codegen import AutoMLConfig, RunStore, load_dataset, submit
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests last: Playwright's event loop must not meet pytest-jupyter's."""
+    """Browser tests last (Playwright's event loop must not meet pytest-jupyter's), and
+    marked ``browser`` so that ``-m "not browser"`` leaves them out."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: "browser" in item.path.parts)
 
 

@@ -1,0 +1,250 @@
+"""kill -9 of the training driver at random moments, resuming an interrupted experiment, and
+a full disk: the store stays whole and every finished run stays usable."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from jupyter_automl_codegen import RunStore, load_dataset
+from jupyter_automl_codegen.automl.metrics import loss
+from jupyter_automl_codegen.automl.zoo import ALGORITHMS
+
+from ..clitools import run_cli, run_cli_json
+
+pytestmark = pytest.mark.slow
+
+ENSEMBLES = ("VotingEnsemble", "StackEnsemble")
+
+
+PENGUINS = ("--label", "species", "--task", "classification")
+
+
+def _start_training(data, store, *extra, task=PENGUINS):
+    return subprocess.Popen(
+        [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", str(store), "train"]
+        + [str(data), *task, "--workers", "2", "--json", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _kill_driver(process) -> None:
+    """kill -9 of the driver alone, then of its orphaned workers (they never write)."""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    time.sleep(0.2)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _check_store(store_root) -> RunStore:
+    """Every property a store must have after its writer was killed, once reopened."""
+    with sqlite3.connect(store_root / "store.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store = RunStore(store_root)  # recovery: the dead driver's runs are failed
+    for experiment in store.list_experiments():
+        assert experiment.status != "running", experiment
+        for run in store.list_runs(experiment.id):
+            assert run.status in ("completed", "failed", "canceled"), run
+            if run.status == "completed":
+                store.load_model(run.id)  # present, and its SHA-256 matches
+            elif run.status == "failed" and experiment.status == "failed":
+                assert run.error
+    # no half-written artifact: temp files of the dead writer are gone, final names whole
+    for folder in (store.runs_dir, store.experiments_dir):
+        assert not list(folder.glob("*/.*.tmp"))
+    return store
+
+
+@pytest.fixture
+def penguins_csv(tmp_path):
+    data = tmp_path / "penguins.csv"
+    load_dataset("penguins").frame.to_csv(data, index=False)
+    return data
+
+
+def test_kill_9_of_the_driver_at_ten_random_moments(tmp_path, penguins_csv):
+    rng = random.Random(10)
+    store_root = tmp_path / "store"
+    interrupted = killed_experiments = 0
+    for attempt in range(10):
+        delay = rng.uniform(0.5, 6.0)
+        process = _start_training(penguins_csv, store_root, "--max-trials", "6", "--no-ensembles")
+        time.sleep(delay)
+        if process.poll() is None:
+            interrupted += 1
+        _kill_driver(process)
+        if not (store_root / "store.db").exists():
+            continue  # killed before the store was created
+        store = _check_store(store_root)
+        # the experiment killed now (if it got that far) is failed, its trials too
+        experiments = store.list_experiments()
+        assert len(experiments) <= attempt + 1
+        newest = experiments[0] if experiments else None
+        if newest is not None and newest.status == "failed":
+            parent = store.get_run(newest.parent_run_id)
+            assert parent.error.startswith("interrupted")
+            killed_experiments += 1
+            for run in store.list_runs(newest.id):
+                if run.status == "failed":
+                    assert run.error.startswith("interrupted")
+        store.close()
+    assert interrupted >= 8  # the moments fell inside training, not after it
+    print(f"{killed_experiments} experiments killed mid-training")
+    assert killed_experiments >= 3  # not only kills before the experiment existed
+
+
+def _kill_after_completed(process, store_root, count: int) -> None:
+    """kill -9 of a training driver once ``count`` of its trials have completed."""
+    try:
+        deadline = time.monotonic() + 120
+        completed = 0
+        while completed < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+            if (store_root / "store.db").exists():
+                with sqlite3.connect(store_root / "store.db", timeout=30) as db:
+                    try:
+                        completed = db.execute(
+                            "SELECT count(*) FROM runs WHERE kind = 'child'"
+                            " AND status = 'completed'"
+                        ).fetchone()[0]
+                    except sqlite3.OperationalError:
+                        completed = 0
+        assert completed >= count, f"training did not complete {count} trials in time"
+    finally:
+        _kill_driver(process)
+
+
+def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
+    store_root = tmp_path / "store"
+    process = _start_training(penguins_csv, store_root, "--max-trials", "8", "--timeout", "200")
+    _kill_after_completed(process, store_root, 3)
+    store = _check_store(store_root)
+    (experiment,) = store.list_experiments()
+    assert experiment.status == "failed"
+    before = {r.id: r for r in store.list_runs(experiment.id)}
+    kept = {i: r for i, r in before.items() if r.status == "completed"}
+    store.close()
+
+    result = run_cli("train", "--resume", experiment.id, "--json", store=store_root)
+    assert result.returncode == 0, result.stderr
+    store = RunStore(store_root)
+    parent = store.get_run(experiment.parent_run_id)
+    assert parent.status == "completed"
+    assert parent.properties["resumed"]["finished_trials"] >= 3
+    runs = store.list_runs(experiment.id)
+    for run_id, run in kept.items():  # finished runs kept as they were
+        again = store.get_run(run_id)
+        assert again.status == "completed" and again.model_sha256 == run.model_sha256
+    trials = [r for r in runs if r.algorithm not in ENSEMBLES]
+    not_interrupted = [r for r in trials if not (r.error or "").startswith("interrupted")]
+    assert len(not_interrupted) == 8  # the trial budget: finished before + run after
+    configs = [
+        (r.algorithm, repr(r.properties["hyperparameters"]), r.properties.get("scaler"))
+        for r in not_interrupted
+    ]
+    assert len(set(configs)) == len(configs)  # no finished configuration was repeated
+    assert {r.algorithm for r in runs} >= set(ENSEMBLES)
+    assert store.get_experiment(experiment.id).best_run_id is not None
+    # the ensembles choose among every finished trial, those before the interruption too:
+    # the stack takes the best trial of each of the four best algorithm families
+    metric = store.get_experiment(experiment.id).primary_metric
+    ranked = sorted(
+        (r for r in trials if r.status == "completed"),
+        key=lambda r: (loss(metric, r.primary_metric_value), r.properties["trial"]),
+    )
+    best_of_family = {}
+    for run in ranked:
+        best_of_family.setdefault(ALGORITHMS[run.algorithm].family, run.id)
+    (stack,) = [r for r in runs if r.algorithm == "StackEnsemble"]
+    members = [member["run_id"] for member in stack.properties["members"]]
+    assert members == list(best_of_family.values())[:4]
+    assert set(members) & set(kept), "no trial from before the interruption was a candidate"
+
+    again = run_cli("train", "--resume", experiment.id, store=store_root)
+    assert again.returncode == 2 and "only an interrupted" in again.stderr
+
+
+def test_resume_continues_an_interrupted_forecasting_experiment(tmp_path):
+    data = tmp_path / "air.csv"
+    load_dataset("air-passengers").frame.to_csv(data, index=False)
+    store_root = tmp_path / "store"
+    task = ("--label", "passengers", "--task", "forecasting", "--time-column", "month")
+    extra = ("--horizon", "12", "--max-trials", "6", "--timeout", "200", "--no-code-generation")
+    process = _start_training(data, store_root, *extra, task=task)
+    _kill_after_completed(process, store_root, 2)
+    store = _check_store(store_root)
+    (experiment,) = store.list_experiments()
+    kept = {r.id: r for r in store.list_runs(experiment.id) if r.status == "completed"}
+    store.close()
+
+    result = run_cli("train", "--resume", experiment.id, "--json", store=store_root)
+    assert result.returncode == 0, result.stderr
+    store = RunStore(store_root)
+    assert store.get_run(experiment.parent_run_id).status == "completed"
+    for run_id, run in kept.items():
+        assert store.get_run(run_id).model_sha256 == run.model_sha256
+    runs = store.list_runs(experiment.id)
+    finished = [r for r in runs if not (r.error or "").startswith("interrupted")]
+    # the seeded plan of six trials, each planned trial run once
+    assert sorted(r.properties["trial"] for r in finished) == list(range(6))
+    assert store.get_experiment(experiment.id).best_run_id is not None
+
+
+def _mount_tmpfs(path, size="2m") -> bool:
+    path.mkdir()
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode == 0
+
+
+def test_a_full_disk_gives_a_clear_error_and_a_store_that_reopens(tmp_path, penguins_csv):
+    mount = tmp_path / "small"
+    if not _mount_tmpfs(mount):
+        pytest.skip("cannot mount a 2 MB tmpfs here (needs root)")
+    try:
+        store_root = mount / "store"
+        assert run_cli("experiments", store=store_root).returncode == 0
+        free = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize
+        filler = mount / "filler"
+        filler.write_bytes(b"\0" * max(0, free - 400_000))
+        result = run_cli(
+            "train",
+            penguins_csv,
+            "--label",
+            "species",
+            "--task",
+            "classification",
+            "--max-trials",
+            "40",
+            "--workers",
+            "2",
+            "--json",
+            store=store_root,
+        )
+        assert result.returncode == 2, (result.stdout[-500:], result.stderr[-2000:])
+        assert "is full" in result.stderr and "Traceback" not in result.stderr
+        filler.unlink()
+        store = _check_store(store_root)
+        (experiment,) = store.list_experiments()
+        assert experiment.status == "failed"
+        assert store.count_runs(experiment.id, "completed") >= 1
+        store.close()
+        listed = run_cli_json("runs", experiment.id, store=store_root)
+        assert listed
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
