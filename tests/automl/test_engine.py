@@ -244,6 +244,14 @@ def _worker_pids() -> list[int]:
     return pids
 
 
+def _is_running(pid: int) -> bool:
+    """Whether the process is on a CPU now (a worker in a trial), read from /proc."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "R"
+    except (OSError, IndexError):
+        return False
+
+
 def test_a_worker_that_dies_fails_only_its_trial(tmp_path):
     cars = load_dataset("cars")
     killed = []
@@ -254,11 +262,11 @@ def test_a_worker_that_dies_fails_only_its_trial(tmp_path):
             store = RunStore(tmp_path)
             experiments = store.list_experiments()
             if experiments and store.count_runs(experiments[0].id, "completed") >= 2:
-                pids = _worker_pids()
-                if pids:
-                    os.kill(pids[0], signal.SIGKILL)
-                    killed.append(pids[0])
-            time.sleep(0.2)
+                busy = [pid for pid in _worker_pids() if _is_running(pid)]
+                if busy:  # an idle worker's death costs no trial, so it would prove nothing
+                    os.kill(busy[0], signal.SIGKILL)
+                    killed.append(busy[0])
+            time.sleep(0.05)
 
     thread = threading.Thread(target=kill_a_worker, daemon=True)
     thread.start()

@@ -15,10 +15,13 @@ import venv
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from jupyter_automl_codegen import load_dataset
 
 from ..clitools import run_cli, run_cli_json
+
+pytestmark = pytest.mark.slow
 
 # The fresh environment must not see this package through the caller's PYTHONPATH either.
 FRESH_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
@@ -26,9 +29,6 @@ FRESH_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYT
 PREDICT_SNIPPET = """
 import importlib.util, sys
 import joblib, pandas as pd
-import pytest
-
-pytestmark = pytest.mark.slow
 folder, model_path, data, out = sys.argv[1:5]
 sys.path.insert(0, model_path.rsplit("/", 1)[0])  # the helper modules saved beside the model
 spec = importlib.util.spec_from_file_location("script", folder + "/script.py")
