@@ -5,8 +5,14 @@ Pure functions of their inputs; imports nothing of the engine, the store or Jupy
 
 from .context import CodegenContext
 from .errors import CodegenError
-from .generate import GENERATED_FILES, generate_code, render_files, write_files
-from .script import Stage, TrainingCode, build_training_code
+from .generate import (
+    GENERATED_FILES,
+    build_training_code,
+    generate_code,
+    render_files,
+    write_files,
+)
+from .source import Stage, TrainingCode
 
 __all__ = [
     "GENERATED_FILES",

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import __version__
 from ..spec import HELPERS_PACKAGE
 from .context import CodegenContext
+from .forecasting_script import build_forecasting_code
 from .formatting import format_sources
 from .notebooks import (
     code_snippets,
@@ -18,13 +19,21 @@ from .notebooks import (
     training_notebook_cells,
 )
 from .requirements import requirements
-from .script import build_training_code
+from .source import TrainingCode
+from .tabular_script import build_tabular_code
 
 SCRIPT = "script.py"
 TRAINING_NOTEBOOK = "training_code.ipynb"
 SCRIPT_RUN_NOTEBOOK = "script_run_notebook.ipynb"
 REQUIREMENTS = "requirements.txt"
 GENERATED_FILES = (TRAINING_NOTEBOOK, SCRIPT, SCRIPT_RUN_NOTEBOOK, REQUIREMENTS)
+
+
+def build_training_code(context: CodegenContext, *, generator_version: str) -> TrainingCode:
+    """All stages of the training code of one run, from the builder of its task."""
+    if context.task == "forecasting":
+        return build_forecasting_code(context, generator_version=generator_version)
+    return build_tabular_code(context, generator_version=generator_version)
 
 
 def render_files(context: CodegenContext) -> dict[str, str]:

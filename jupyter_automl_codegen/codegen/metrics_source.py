@@ -35,17 +35,16 @@ def calculate_metrics(model, X, y):
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
     classes = np.arange(len(CLASSES))
     n_classes = len(classes)
-    y_onehot = label_binarize(y, classes=classes)
     macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
     metrics = {
         "accuracy": accuracy_score(y, y_pred),
 '''
 
+# Binary: both AUCs and the average precision score the probability of class 1 (CLASSES[1]);
+# with one positive class the weighted average is that class's score.
 _BINARY_AUC = """        "AUC_weighted": roc_auc_score(y, y_proba[:, 1]),
         "AUC_macro": roc_auc_score(y, y_proba[:, 1]),
-        "average_precision_score_weighted": average_precision_score(
-            y_onehot[:, 0], y_proba[:, 1], average="weighted"
-        ),
+        "average_precision_score_weighted": average_precision_score(y, y_proba[:, 1]),
 """
 
 _MULTICLASS_AUC = """        "AUC_weighted": roc_auc_score(
@@ -55,7 +54,7 @@ _MULTICLASS_AUC = """        "AUC_weighted": roc_auc_score(
             y, y_proba, average="macro", multi_class="ovr", labels=classes
         ),
         "average_precision_score_weighted": average_precision_score(
-            y_onehot, y_proba, average="weighted"
+            label_binarize(y, classes=classes), y_proba, average="weighted"
         ),
 """
 
@@ -106,8 +105,11 @@ def metrics_function(task: str, n_classes: int | None, imports: Imports) -> str:
     if task == "classification":
         for name in _CLASSIFICATION_NAMES:
             imports.name("sklearn.metrics", name)
-        imports.name("sklearn.preprocessing", "label_binarize")
-        auc = _BINARY_AUC if n_classes == 2 else _MULTICLASS_AUC
+        if n_classes == 2:
+            auc = _BINARY_AUC
+        else:
+            imports.name("sklearn.preprocessing", "label_binarize")
+            auc = _MULTICLASS_AUC
         return (_CLASSIFICATION_HEAD + auc + _CLASSIFICATION_TAIL).strip()
     imports.module("warnings")
     for name in _REGRESSION_NAMES:

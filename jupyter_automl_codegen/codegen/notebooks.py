@@ -21,7 +21,7 @@ import nbformat
 
 from .context import CodegenContext
 from .formatting import format_sources
-from .script import GENERATOR, TrainingCode, literal
+from .source import GENERATOR, TrainingCode, literal
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 LANGUAGE_INFO = {"name": "python"}

@@ -41,7 +41,7 @@ from jupyter_automl_codegen.automl.featurization import build_featurizer, group_
 from jupyter_automl_codegen.automl.profiling import profile_columns
 from jupyter_automl_codegen.codegen import CodegenContext, CodegenError, generate_code, render_files
 from jupyter_automl_codegen.codegen.context import KIND_ORDER
-from jupyter_automl_codegen.codegen.script import comment_text, literal
+from jupyter_automl_codegen.codegen.source import comment_text, literal
 from jupyter_automl_codegen.spec import from_spec, to_spec
 
 CANARY_CODE = "__import__('os').system('touch CANARY')"

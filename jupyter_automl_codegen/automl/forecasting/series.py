@@ -18,7 +18,7 @@ order of the series-id values), ``ds`` (the time column) and ``y`` (the target a
   forecast and AutoARIMA as exogenous regressors; seasonal naive, ETS and Theta see the
   target alone.
 
-``generated code`` repeats ``prepare_series`` line for line (see codegen/forecast_script.py).
+``generated code`` repeats ``prepare_series`` line for line (see codegen/forecasting_script.py).
 """
 
 from __future__ import annotations

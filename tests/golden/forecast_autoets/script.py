@@ -153,20 +153,17 @@ def calculate_metrics(history, actual, predicted):
         naive_error = np.mean(np.abs(past[SEASON_LENGTH:] - past[:-SEASON_LENGTH]))
         if naive_error == 0:
             naive_error = 1.0
+        rmse = root_mean_squared_error(y_true, y_pred)
         mae = mean_absolute_error(y_true, y_pred)
+        mape = mean_absolute_percentage_error(y_true, y_pred)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # r2 of a single step is undefined (nan)
             r2 = r2_score(y_true, y_pred)
         metrics = {
-            "normalized_root_mean_squared_error": root_mean_squared_error(
-                y_true, y_pred
-            )
-            / y_range,
+            "normalized_root_mean_squared_error": rmse / y_range,
             "r2_score": r2,
             "normalized_mean_absolute_error": mae / y_range,
-            "mean_absolute_percentage_error": mean_absolute_percentage_error(
-                y_true, y_pred
-            ),
+            "mean_absolute_percentage_error": mape,
             "mean_absolute_scaled_error": mae / naive_error,
         }
         scores.append({name: float(value) for name, value in metrics.items()})

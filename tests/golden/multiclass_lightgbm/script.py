@@ -99,7 +99,7 @@ def prepare_data(df):
     X = df.drop(columns=[LABEL])
     for column in NUMERIC_COLUMNS:
         X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in [*CATEGORICAL_COLUMNS, *TEXT_COLUMNS]:
+    for column in CATEGORICAL_COLUMNS + TEXT_COLUMNS:
         X[column] = (
             X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
         )
@@ -193,10 +193,10 @@ def generate_data_transformation_config():
             ("numeric", get_numeric_transformer(), NUMERIC_COLUMNS),
             ("categorical", get_categorical_transformer(), CATEGORICAL_COLUMNS),
             ("datetime", get_datetime_transformer(), DATETIME_COLUMNS),
-            *[
-                (f"text_{i}", get_text_transformer(), [column])
-                for i, column in enumerate(TEXT_COLUMNS)
-            ],
+        ]
+        + [
+            (f"text_{i}", get_text_transformer(), [column])
+            for i, column in enumerate(TEXT_COLUMNS)
         ],
         sparse_threshold=0,
     )
@@ -238,7 +238,6 @@ def calculate_metrics(model, X, y):
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
     classes = np.arange(len(CLASSES))
     n_classes = len(classes)
-    y_onehot = label_binarize(y, classes=classes)
     macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
     metrics = {
         "accuracy": accuracy_score(y, y_pred),
@@ -249,7 +248,7 @@ def calculate_metrics(model, X, y):
             y, y_proba, average="macro", multi_class="ovr", labels=classes
         ),
         "average_precision_score_weighted": average_precision_score(
-            y_onehot, y_proba, average="weighted"
+            label_binarize(y, classes=classes), y_proba, average="weighted"
         ),
         "balanced_accuracy": balanced_accuracy_score(y, y_pred),
         "f1_score_weighted": f1_score(y, y_pred, average="weighted", zero_division=0),

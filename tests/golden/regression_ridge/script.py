@@ -78,7 +78,7 @@ def prepare_data(df):
     X = df.drop(columns=[LABEL])
     for column in NUMERIC_COLUMNS:
         X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in [*CATEGORICAL_COLUMNS]:
+    for column in CATEGORICAL_COLUMNS:
         X[column] = (
             X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
         )

@@ -47,12 +47,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import (
-    LabelEncoder,
-    OneHotEncoder,
-    StandardScaler,
-    label_binarize,
-)
+from sklearn.preprocessing import LabelEncoder, OneHotEncoder, StandardScaler
 
 DATA_PATH = "/data/snapshot.parquet"
 DATA_SHA256 = "5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e"
@@ -90,7 +85,7 @@ def prepare_data(df):
     X = df.drop(columns=[LABEL])
     for column in NUMERIC_COLUMNS:
         X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in [*CATEGORICAL_COLUMNS]:
+    for column in CATEGORICAL_COLUMNS:
         X[column] = (
             X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
         )
@@ -189,15 +184,12 @@ def calculate_metrics(model, X, y):
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
     classes = np.arange(len(CLASSES))
     n_classes = len(classes)
-    y_onehot = label_binarize(y, classes=classes)
     macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
     metrics = {
         "accuracy": accuracy_score(y, y_pred),
         "AUC_weighted": roc_auc_score(y, y_proba[:, 1]),
         "AUC_macro": roc_auc_score(y, y_proba[:, 1]),
-        "average_precision_score_weighted": average_precision_score(
-            y_onehot[:, 0], y_proba[:, 1], average="weighted"
-        ),
+        "average_precision_score_weighted": average_precision_score(y, y_proba[:, 1]),
         "balanced_accuracy": balanced_accuracy_score(y, y_pred),
         "f1_score_weighted": f1_score(y, y_pred, average="weighted", zero_division=0),
         "log_loss": log_loss(y, y_proba, labels=classes),

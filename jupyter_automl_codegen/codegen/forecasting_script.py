@@ -17,14 +17,27 @@ from .context import CodegenContext
 from .errors import CodegenError
 from .imports import Imports
 from .render import Renderer
-from .script import Stage, TrainingCode, _header, _import_block, literal
+from .source import (
+    Stage,
+    TrainingCode,
+    import_block,
+    literal,
+    script_header,
+    third_party_packages,
+)
 
 PREDICTION = "prediction"
 ML_CLASS = "mlforecast.MLForecast"
 STATS_CLASS = "statsforecast.StatsForecast"
+PURPOSE = (
+    "forecaster by rolling origin as the run did, prints the metrics, trains it on the\n"
+    "whole history and writes ``model.pkl`` (joblib), ``metrics.json`` and\n"
+    "``forecast.csv`` (the steps after the history) into the output folder."
+)
 
 
 def build_forecasting_code(context: CodegenContext, *, generator_version: str) -> TrainingCode:
+    """All stages of the training code of a forecasting run."""
     settings = context.forecasting or {}
     spec = context.pipeline_spec
     imports = Imports()
@@ -50,22 +63,12 @@ def build_forecasting_code(context: CodegenContext, *, generator_version: str) -
     stages += [_train_stage(features, machine_learning), _forecast_stage(features)]
     stages.append(_split_stage())
     stages += [_metrics_stage(), _validate_stage(features), _main_stage(features)]
-    header = _header(context, generator_version).replace(
-        "model as the run did, prints the metrics, trains it on every row and writes\n"
-        "``model.pkl`` (joblib) and ``metrics.json`` into the output folder.",
-        "forecaster by rolling origin as the run did, prints the metrics, trains it on the\n"
-        "whole history and writes ``model.pkl`` (joblib), ``metrics.json`` and\n"
-        "``forecast.csv`` (the steps after the history) into the output folder.",
-    )
-    packages = sorted(
-        {m.split(".")[0] for m in [*imports.modules, *imports.names.values()]} - set(imports.local)
-    )
     return TrainingCode(
-        header=header,
-        imports=_import_block(imports),
+        header=script_header(context, generator_version, PURPOSE),
+        imports=import_block(imports),
         stages=tuple(stages),
         helper_modules=(),
-        packages=tuple(packages),
+        packages=third_party_packages(imports),
     )
 
 
@@ -344,16 +347,17 @@ def calculate_metrics(history, actual, predicted):
         naive_error = np.mean(np.abs(past[SEASON_LENGTH:] - past[:-SEASON_LENGTH]))
         if naive_error == 0:
             naive_error = 1.0
+        rmse = root_mean_squared_error(y_true, y_pred)
         mae = mean_absolute_error(y_true, y_pred)
+        mape = mean_absolute_percentage_error(y_true, y_pred)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # r2 of a single step is undefined (nan)
             r2 = r2_score(y_true, y_pred)
         metrics = {
-            "normalized_root_mean_squared_error": root_mean_squared_error(y_true, y_pred)
-            / y_range,
+            "normalized_root_mean_squared_error": rmse / y_range,
             "r2_score": r2,
             "normalized_mean_absolute_error": mae / y_range,
-            "mean_absolute_percentage_error": mean_absolute_percentage_error(y_true, y_pred),
+            "mean_absolute_percentage_error": mape,
             "mean_absolute_scaled_error": mae / naive_error,
         }
         scores.append({name: float(value) for name, value in metrics.items()})

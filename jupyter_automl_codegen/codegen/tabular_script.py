@@ -1,0 +1,278 @@
+"""A tabular run's spec and facts -> the stages of its standalone training script.
+
+Each stage is one top-level function of ``script.py`` (and one cell of the training
+notebook): the run's constants, data loading and preparation, the featurization and model
+stages (``tabular_featurization``, ``tabular_models``), training, the run's validation split,
+its metrics, validation and the command line.
+"""
+
+from __future__ import annotations
+
+from .context import TEXT_LIKE_KINDS, CodegenContext
+from .imports import Imports
+from .metrics_source import metrics_function
+from .render import Renderer
+from .source import (
+    Stage,
+    TrainingCode,
+    import_block,
+    literal,
+    script_header,
+    third_party_packages,
+)
+from .tabular_models import ensemble_stages, model_stages
+
+PURPOSE = (
+    "model as the run did, prints the metrics, trains it on every row and writes\n"
+    "``model.pkl`` (joblib) and ``metrics.json`` into the output folder."
+)
+
+
+def build_tabular_code(context: CodegenContext, *, generator_version: str) -> TrainingCode:
+    """All stages of the training code of a classification or regression run."""
+    imports = Imports()
+    renderer = Renderer(imports)
+    constants = _column_constants(context)
+
+    stages = [_constants_stage(context, constants, imports)]
+    stages.append(_dataset_stage(context, imports))
+    stages.append(_prepare_stage(context, constants, imports))
+    if context.is_ensemble:
+        stages += ensemble_stages(context, constants, renderer)
+    else:
+        stages += model_stages(context, constants, renderer)
+    stages.append(_train_stage())
+    stages.append(_split_stage(context, imports))
+    stages.append(_metrics_stage(context, imports))
+    stages.append(_validate_stage(imports))
+    stages.append(_main_stage(context, renderer.helper_modules, imports))
+    return TrainingCode(
+        header=script_header(context, generator_version, PURPOSE),
+        imports=import_block(imports),
+        stages=tuple(stages),
+        helper_modules=tuple(sorted(renderer.helper_modules)),
+        packages=third_party_packages(imports),
+    )
+
+
+def _column_constants(context: CodegenContext) -> dict[str, list[str]]:
+    """``<KIND>_COLUMNS`` constants, one per column treatment of the run's plan."""
+    return {f"{kind.upper()}_COLUMNS": list(cols) for kind, cols in context.column_kinds.items()}
+
+
+def _constants_stage(context, constants, imports) -> Stage:
+    lines = [
+        f"DATA_PATH = {literal(context.data_path)}",
+        f"DATA_SHA256 = {literal(context.data_sha256)}",
+        f"LABEL = {literal(context.label)}",
+        f"FEATURE_COLUMNS = {literal(list(context.feature_columns))}",
+    ]
+    lines += [f"{name} = {literal(columns)}" for name, columns in constants.items()]
+    if context.classes is not None:
+        lines.append(f"CLASSES = {literal(list(context.classes))}")
+    return Stage(
+        "constants",
+        "The run's data and columns",
+        "Where the training data snapshot lives, its SHA-256, the label and the feature "
+        "columns AutoML used, grouped by the treatment AutoML chose for them.",
+        "\n".join(lines),
+    )
+
+
+def _dataset_stage(context, imports) -> Stage:
+    imports.module("hashlib")
+    imports.name("pathlib", "Path")
+    imports.module("pandas")
+    code = '''
+def get_training_dataset(path=None):
+    """Load the run's data snapshot (checking its SHA-256), or the --data file."""
+    if path is None:
+        path = Path(DATA_PATH)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != DATA_SHA256:
+            raise SystemExit(
+                f"{path} is not the data this model was trained on (SHA-256 {digest}); "
+                "use --data to train on other data."
+            )
+        return pd.read_parquet(path)
+    path = Path(path)
+    df = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+    missing = [column for column in [LABEL, *FEATURE_COLUMNS] if column not in df.columns]
+    if missing:
+        raise SystemExit(f"{path} lacks the training columns {missing}")
+    return df
+'''
+    return Stage(
+        "get_training_dataset",
+        "Data loading",
+        "Loads the exact data snapshot the AutoML run trained on and checks its SHA-256, so "
+        "the code rebuilds the same model; `--data` trains on another file with the same "
+        "columns instead.",
+        code.strip(),
+    )
+
+
+def _prepare_stage(context, constants, imports) -> Stage:
+    lines = [
+        "df = df[df[LABEL].notna()].reset_index(drop=True)",
+        "X = df.drop(columns=[LABEL])",
+    ]
+    if "NUMERIC_COLUMNS" in constants:
+        lines += [
+            "for column in NUMERIC_COLUMNS:",
+            '    X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")',
+        ]
+    text_like = [f"{k.upper()}_COLUMNS" for k in TEXT_LIKE_KINDS if k in context.column_kinds]
+    if text_like:
+        imports.module("numpy")
+        lines += [
+            f"for column in {' + '.join(text_like)}:",
+            "    X[column] = X[column].astype(str).where(X[column].notna(), np.nan).astype(object)",
+        ]
+    if context.task == "classification":
+        imports.name("sklearn.preprocessing", "LabelEncoder")
+        lines += [
+            "target = df[LABEL]",
+            "if target.dtype == object:",
+            "    target = target.astype(str)",
+            "y = LabelEncoder().fit_transform(target)",
+        ]
+        doc = "Keep labelled rows, give columns uniform types and encode classes as 0..K-1."
+        explanation = (
+            "Drops rows without a label, gives text-like columns one type (str, missing as "
+            "NaN) and numeric columns float64, and encodes the classes as 0..K-1 in sorted "
+            "order (`CLASSES[i]` is the label of code i), which every algorithm accepts."
+        )
+    else:
+        imports.module("numpy")
+        lines.append('y = df[LABEL].to_numpy(dtype="float64")')
+        doc = "Keep labelled rows and give feature columns uniform types."
+        explanation = (
+            "Drops rows without a label and gives text-like columns one type (str, missing "
+            "as NaN) and numeric columns float64."
+        )
+    lines.append("return X, y")
+    body = "\n".join("    " + line for line in lines)
+    code = f'def prepare_data(df):\n    """{doc}"""\n{body}'
+    return Stage("prepare_data", "Data preparation", explanation, code)
+
+
+def _train_stage() -> Stage:
+    return Stage(
+        "train_model",
+        "Training",
+        "Fits a fresh pipeline on the given rows.",
+        'def train_model(X, y):\n    """Fit a new pipeline on the given rows."""\n'
+        "    model = build_model_pipeline()\n    model.fit(X, y)\n    return model",
+    )
+
+
+def _split_stage(context, imports) -> Stage:
+    scheme = context.validation
+    seed = literal(int(scheme["seed"]))
+    if scheme["kind"] == "holdout":
+        imports.name("sklearn.model_selection", "train_test_split")
+        imports.module("numpy")
+        stratify = "y" if scheme.get("stratified") else "None"
+        body = (
+            "    train, valid = train_test_split(\n"
+            f"        np.arange(len(y)), test_size={literal(float(scheme['validation_size']))}, "
+            f"random_state={seed}, stratify={stratify}\n    )\n"
+            "    return [(train, valid)]"
+        )
+    else:
+        folds_class = "StratifiedKFold" if scheme.get("stratified") else "KFold"
+        imports.name("sklearn.model_selection", folds_class)
+        body = (
+            f"    folds = {folds_class}(n_splits={literal(int(scheme['n_folds']))}, "
+            f"shuffle=True, random_state={seed})\n"
+            "    return list(folds.split(X, y))"
+        )
+    description = context.validation_description or scheme["kind"]
+    return Stage(
+        "split_dataset",
+        "Validation split",
+        f"The run's exact validation scheme: {description}, with the run's seed, so "
+        "every split holds the same rows as in the AutoML trial.",
+        'def split_dataset(X, y):\n    """(train, validation) row indices of each split, '
+        'as the run made them."""\n' + body,
+    )
+
+
+def _metrics_stage(context, imports) -> Stage:
+    n_classes = len(context.classes) if context.classes is not None else None
+    code = metrics_function(context.task, n_classes, imports)
+    return Stage(
+        "calculate_metrics",
+        "Metrics",
+        "The metrics the AutoML run reports, under the same names and computed with the "
+        "same scikit-learn calls.",
+        code,
+    )
+
+
+def _validate_stage(imports) -> Stage:
+    imports.module("numpy")
+    code = '''
+def validate_model(X, y):
+    """Train on each split, score on its held-out rows and average the metrics."""
+    scores = []
+    for train, valid in split_dataset(X, y):
+        model = train_model(X.iloc[train], y[train])
+        scores.append(calculate_metrics(model, X.iloc[valid], y[valid]))
+    metrics = {}
+    for name in scores[0]:
+        mean = float(np.mean([score[name] for score in scores]))
+        metrics[name] = mean if np.isfinite(mean) else None
+    return metrics
+'''
+    return Stage(
+        "validate_model",
+        "Validation",
+        "Trains a model per split and averages its metrics over the splits, as AutoML did.",
+        code.strip(),
+    )
+
+
+def _main_stage(context, helper_modules, imports) -> Stage:
+    for module in ("argparse", "json"):
+        imports.module(module)
+    imports.module("joblib")
+    copy = ""
+    if helper_modules:
+        imports.module("shutil")
+        modules = literal(sorted(helper_modules))
+        copy = (
+            "    # The model refers to these helper modules: keep them beside model.pkl.\n"
+            f"    for module in {modules}:\n"
+            '        source = Path(__file__).with_name(f"{module}.py")\n'
+            '        target = args.output_dir / f"{module}.py"\n'
+            "        if source.resolve() != target.resolve():\n"
+            "            shutil.copyfile(source, target)\n"
+        )
+    code = (
+        "def main():\n"
+        '    """Validate the model as the run did, train it on every row and save it."""\n'
+        "    parser = argparse.ArgumentParser(description=__doc__)\n"
+        '    parser.add_argument("--data", help="train on this CSV or Parquet file '
+        "instead of the run's data snapshot\")\n"
+        '    parser.add_argument("--output-dir", type=Path, default=Path("."), '
+        'help="where model.pkl and metrics.json go")\n'
+        "    args = parser.parse_args()\n"
+        "    X, y = prepare_data(get_training_dataset(args.data))\n"
+        "    metrics = validate_model(X, y)\n"
+        "    model = train_model(X, y)\n"
+        "    args.output_dir.mkdir(parents=True, exist_ok=True)\n"
+        '    joblib.dump(model, args.output_dir / "model.pkl")\n'
+        '    (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))\n'
+        f"{copy}"
+        "    for name, value in metrics.items():\n"
+        '        print(f"{name}: {value}")\n'
+        "    print(f\"Saved {args.output_dir / 'model.pkl'} and metrics.json\")"
+    )
+    return Stage(
+        "main",
+        "Command line",
+        "Validates, trains on every row and saves the model and its metrics.",
+        code,
+    )
