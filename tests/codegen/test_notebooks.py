@@ -24,10 +24,14 @@ from nbclient import NotebookClient
 from ruff.__main__ import find_ruff_bin
 
 from jupyter_automl_codegen import __version__
-from jupyter_automl_codegen.codegen import CodegenContext, notebooks, render_files
+from jupyter_automl_codegen.codegen import (
+    CodegenContext,
+    build_training_code,
+    notebooks,
+    render_files,
+)
 from jupyter_automl_codegen.codegen.generate import SCRIPT_RUN_NOTEBOOK, TRAINING_NOTEBOOK
 from jupyter_automl_codegen.codegen.notebooks import escape_markdown
-from jupyter_automl_codegen.codegen import build_training_code
 from jupyter_automl_codegen.store import RunStore
 from jupyter_automl_codegen.stored_code import generate_run_code, run_context
 
