@@ -37,10 +37,45 @@ def generate_training_code(
 ) -> dict[str, Path]:
     """Write the training-code folder of a run id, or of an unfitted scikit-learn estimator.
 
-    For an estimator (a Pipeline or a single estimator, LightGBM and XGBoost parts
-    included) give ``training_data`` and ``label``: the frame is saved beside the code as
-    ``training_data.parquet`` and the script validates with the same scheme AutoML would
-    choose for that many rows. Returns the written paths by file name.
+    The folder holds ``script.py``, ``training_code.ipynb``, ``script_run_notebook.ipynb``,
+    ``requirements.txt`` and the helper modules the code imports. For an estimator, the
+    frame is saved beside the code as ``training_data.parquet`` and the script validates
+    with the scheme AutoML would choose for that many rows.
+
+    Parameters
+    ----------
+    source : str or estimator
+        The id of a completed child run in the store, or an unfitted scikit-learn
+        estimator (a Pipeline or a single estimator, LightGBM and XGBoost parts included).
+    out_dir : str or Path
+        The folder to write into; created if missing, files of the same names replaced.
+    store : RunStore, str, Path or None, optional
+        The run store (or its directory) that holds the run; None for the default store.
+        Used only with a run id.
+    training_data : pandas.DataFrame or None, optional
+        The data to train an estimator on, label column included. Required with an
+        estimator.
+    label : str or None, optional
+        The label column of ``training_data``. Required with an estimator.
+    seed : int, default 0
+        The seed of the validation split the script makes for an estimator.
+    experiment_name : str or None, optional
+        A name written in the script's header for an estimator.
+
+    Returns
+    -------
+    dict of str to Path
+        The written files' paths, by file name.
+
+    Raises
+    ------
+    DataError
+        An estimator without ``training_data`` and ``label``, or a label that is not a
+        column of ``training_data``.
+    CodegenError
+        An estimator or a run whose pipeline cannot be written as code.
+    StoreError
+        A run id that is not valid, not in the store, or not a completed child run.
     """
     if isinstance(source, str):
         run_store = store if isinstance(store, RunStore) else RunStore(store)
