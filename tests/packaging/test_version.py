@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
+import tomllib
 from packaging.version import Version
 
 import jupyter_automl_codegen
