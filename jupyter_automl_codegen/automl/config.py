@@ -50,8 +50,6 @@ class AutoMLConfig:
         what its worker uses when it starts) fails with ``MemoryError``; POSIX local workers
         only (on Dask, set the workers' own ``memory_limit``).
 
-    Forecasting (``task="forecasting"``) also takes:
-
     time_column_name : the column of timestamps (required).
     time_series_id_column_names : columns whose values name a series, for many series in one
         frame (default: the whole frame is one series).
@@ -62,6 +60,9 @@ class AutoMLConfig:
         forecast. Forecasting then needs their values for the steps ahead: rows after each
         series' last labelled one, with the label empty.
 
+    Notes
+    -----
+    ``time_column_name`` and the parameters after it apply to ``task="forecasting"`` only.
     For forecasting ``n_cross_validations`` is the number of rolling-origin folds (default 3),
     ``validation_size`` is refused, and no ensembles are built. Columns other than the time,
     series-id, label and known-in-advance feature columns are not used. (Azure AutoML instead

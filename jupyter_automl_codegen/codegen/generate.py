@@ -7,7 +7,7 @@ import tempfile
 from importlib.resources import files
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..spec import HELPERS_PACKAGE
 from .context import CodegenContext
 from .forecasting_script import build_forecasting_code

@@ -1,7 +1,8 @@
 """Real data sets that ship with the package or its dependencies, for demos, tests and benchmarks.
 
-- ``penguins``: Palmer penguins (the ``palmerpenguins`` package), species classification;
-  numeric and categorical columns with missing values.
+- ``penguins``: Palmer penguins (Horst, Hill & Gorman 2020, CC0, the ``penguins.csv`` that the
+  ``palmerpenguins`` package ships), species classification; numeric and categorical columns
+  with missing values.
 - ``cars``: the Vega ``cars`` data (BSD-3-Clause, from ``vega_datasets``), miles-per-gallon
   regression; a free-text name, an ISO date, a categorical origin, numbers with missing values.
 - ``seattle-weather``: the Vega Seattle weather data, weather-type classification with a date.
@@ -28,12 +29,6 @@ class Dataset:
     horizon: int = 1
 
 
-def _penguins() -> pd.DataFrame:
-    from palmerpenguins import load_penguins
-
-    return load_penguins()
-
-
 def _bundled(file_name: str):
     def load() -> pd.DataFrame:
         return pd.read_csv(files(__package__).joinpath(file_name))
@@ -48,7 +43,7 @@ def _diabetes() -> pd.DataFrame:
 
 
 _DATASETS = {
-    "penguins": (_penguins, "species", "classification"),
+    "penguins": (_bundled("penguins.csv"), "species", "classification"),
     "cars": (_bundled("cars.csv"), "Miles_per_Gallon", "regression"),
     "seattle-weather": (_bundled("seattle-weather.csv"), "weather", "classification"),
     "diabetes": (_diabetes, "target", "regression"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
-from .. import __version__
+from .._version import __version__
 from ..store import EXPERIMENT_ID_PATTERN, RUN_ID_PATTERN, RUN_STATUSES
 from .params import MAX_INTEGER, ORDERS, SORT_PATTERN
 from .routes import API_PREFIX
