@@ -6,6 +6,8 @@ import pytest
 
 from jupyter_automl_codegen import AutoMLConfig, RunStore, load_dataset, submit
 
+from .budgets import AMPLE_TIME_BUDGET_SECONDS
+
 
 def pytest_collection_modifyitems(items):
     """Browser tests last (Playwright's event loop must not meet pytest-jupyter's), and
@@ -42,7 +44,7 @@ def trained_store(tmp_path_factory):
             AutoMLConfig(
                 task=dataset.task,
                 label_column_name=dataset.label,
-                experiment_timeout_seconds=300,
+                experiment_timeout_seconds=AMPLE_TIME_BUDGET_SECONDS,
                 max_trials=12,
                 n_cross_validations=3,
                 max_concurrent_iterations=2,
@@ -77,6 +79,7 @@ def forecasting_experiment(tmp_path_factory):
             allowed_models=["SeasonalNaive", "AutoETS", "Ridge", "AutoARIMA"],
             max_trials=4,
             max_concurrent_iterations=2,
+            experiment_timeout_seconds=AMPLE_TIME_BUDGET_SECONDS,
         ),
         frame,
         store=store,

@@ -22,7 +22,6 @@ from jupyter_automl_codegen import (
 from jupyter_automl_codegen.automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from jupyter_automl_codegen.automl.profiling import profile_columns
 from jupyter_automl_codegen.automl.trial import TrialTask, run_trial
-from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 from jupyter_automl_codegen.spec import from_spec
 
 from ..conftest import _split
@@ -212,12 +211,6 @@ def test_a_failing_trial_is_a_result_not_a_crash(tmp_path):
         "AutoML_" + "0" * 32 + "_1", str(path), "0" * 64, "y", "regression", spec, {}, {}
     )
     assert "changed on disk" in run_trial(tampered).error
-
-
-def test_every_zoo_algorithm_has_an_initial_config_for_its_tasks():
-    for algorithm in ALGORITHMS.values():
-        for task, estimator in algorithm.estimators.items():
-            estimator(**algorithm.initial[task], **algorithm.fixed(task, 0))
 
 
 def test_column_names_with_nul_are_refused_before_anything_is_stored(tmp_path):

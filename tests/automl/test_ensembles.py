@@ -34,6 +34,7 @@ from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 from jupyter_automl_codegen.server.serialize import run_detail
 from jupyter_automl_codegen.spec import from_spec, to_spec
 
+from ..budgets import AMPLE_TIME_BUDGET_SECONDS
 from ..clitools import run_cli, run_cli_json
 
 ENSEMBLES = (VOTING, STACK)
@@ -159,6 +160,7 @@ def test_no_ensembles_flag_turns_both_off(tmp_path):
     load_dataset("penguins").frame.to_csv(data, index=False)
     args = ["train", data, "--label", "species", "--task", "classification"]
     args += ["--max-trials", "3", "--workers", "2", "--no-ensembles", "--no-code-generation"]
+    args += ["--timeout", str(AMPLE_TIME_BUDGET_SECONDS)]
     summary = run_cli_json(*args, store=tmp_path / "store")
     assert len(summary["runs"]) == 3
     assert not {r["algorithm"] for r in summary["runs"]} & set(ENSEMBLES)

@@ -9,6 +9,7 @@ from jupyter_automl_codegen.automl import experiment
 from jupyter_automl_codegen.cli import main as cli_main
 
 from .. import fault_trials
+from ..budgets import AMPLE_TIME_BUDGET_SECONDS
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +22,7 @@ def _train(tmp_path, monkeypatch, function, **overrides):
     settings = dict(
         task=penguins.task,
         label_column_name=penguins.label,
-        experiment_timeout_seconds=240,
+        experiment_timeout_seconds=AMPLE_TIME_BUDGET_SECONDS,
         max_trials=6,
         n_cross_validations=3,
         max_concurrent_iterations=2,
@@ -48,6 +49,7 @@ def test_a_trial_over_its_time_limit_fails_and_the_search_goes_on(tmp_path, monk
         ["--store", str(tmp_path / "store"), "train", str(data), "--label", "species"]
         + ["--task", "classification", "--max-trials", "6", "--workers", "2"]
         + ["--no-ensembles", "--trial-timeout", "4", "--json"]
+        + ["--timeout", str(AMPLE_TIME_BUDGET_SECONDS)]
     )
     assert code == 0, capsys.readouterr().err
     from jupyter_automl_codegen import RunStore
@@ -85,6 +87,7 @@ def test_a_small_memory_limit_is_the_trials_alone(tmp_path, capsys):
         ["--store", str(store), "train", str(data), "--label", "species"]
         + ["--task", "classification", "--max-trials", "4", "--workers", "2", "--no-ensembles"]
         + ["--trial-memory", "32", "--trial-timeout", "20", "--json"]
+        + ["--timeout", str(AMPLE_TIME_BUDGET_SECONDS)]
     )
     assert code == 0, capsys.readouterr().err
     from jupyter_automl_codegen import RunStore

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import select
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -101,29 +102,56 @@ def test_summary_ratio_is_ours_over_flaml_of_seed_means():
     assert ratios["d"] == pytest.approx(0.5)
 
 
+KILL_AFTER_SECONDS = 2.0
+# Longer than any test may run (pytest's timeout): only the kill can end these sleeps.
+NEVER_ENDS = "3600"
+
+
 class _Sleeper:
-    """A contender that never finishes: it sleeps in a subprocess (with a child of its own)."""
+    """A contender that never finishes: a shell that sleeps, with a sleeping child of its own;
+    it writes both process ids to ``pid_file`` first."""
 
     name = "sleeper"
     budgeted = True
 
+    def __init__(self, pid_file: Path):
+        self.pid_file = pid_file
+
     def run(self, job):
-        code = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"
-        done = avp.run_limited([sys.executable, "-c", code], job.kill_after, avp.limited_env())
+        script = f'sleep {NEVER_ENDS} & echo $$ $! > "$0"; sleep {NEVER_ENDS}'
+        command = ["sh", "-c", script, str(self.pid_file)]
+        done = avp.run_limited(command, job.kill_after, avp.limited_env())
         return avp.Outcome(done.status, done.seconds, done.seconds)
 
 
-def test_a_contender_past_its_deadline_is_killed_and_scored_as_constant(monkeypatch):
-    monkeypatch.setattr(avp.Job, "kill_after", property(lambda job: 1.0))
+def _wait_for_exit(pid: int) -> None:
+    """Return once the process has ended (a zombie has ended too); pytest's timeout guards."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return  # ended and reaped
+    try:
+        select.select([handle], [], [])  # readable once the process has exited
+    finally:
+        os.close(handle)
+
+
+def test_a_contender_past_its_deadline_is_killed_and_scored_as_constant(monkeypatch, tmp_path):
+    monkeypatch.setattr(avp.Job, "kill_after", property(lambda job: KILL_AFTER_SECONDS))
     frame = _frame(80)
     dataset = BenchDataset("toy", "test", "label", "classification", lambda: frame)
     train, test = avp.split(frame, "label", "classification", 0)
-    started = time.monotonic()
-    record = avp.run_cell(_Sleeper(), dataset, "binary", train, test, 30, 0)
-    assert time.monotonic() - started < 10
-    assert record["status"] == "timeout"
+    pid_file = tmp_path / "sleeper.pids"
+    record = avp.run_cell(_Sleeper(pid_file), dataset, "binary", train, test, 30, 0)
+    assert record["status"] == "timeout"  # killed: on its own it would sleep for an hour
     assert record["error"] == record["constant_error"] == pytest.approx(0.5)
-    assert 1.0 <= record["train_s"] < 5
+    assert record["train_s"] >= KILL_AFTER_SECONDS  # not before its deadline
+    # the whole process group was killed, the contender's own child too
+    assert pid_file.exists(), "the sleeper was killed before it started its child"
+    pids = [int(pid) for pid in pid_file.read_text().split()]
+    assert len(pids) == 2
+    for pid in pids:
+        _wait_for_exit(pid)
 
 
 def test_run_limited_sets_the_thread_variables():

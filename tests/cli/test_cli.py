@@ -7,13 +7,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pandas as pd
 
 from jupyter_automl_codegen import RunStore, load_dataset
 
+from ..budgets import AMPLE_TIME_BUDGET_SECONDS
 from ..clitools import run_cli, run_cli_json
+from ..training_watch import COMPLETED_TRIALS, wait_for_count
 
 ENSEMBLES = ("VotingEnsemble", "StackEnsemble")
 
@@ -40,7 +41,7 @@ def test_train_json_contract_and_predict(tmp_path):
         "--experiment",
         "my penguins",
         "--timeout",
-        "120",
+        str(AMPLE_TIME_BUDGET_SECONDS),
         store=store,
     )
     assert set(summary) >= {"experiment_id", "parent_run_id", "best_run_id", "runs"}
@@ -107,7 +108,7 @@ def test_kill_9_of_training_leaves_a_store_that_opens_with_every_finished_run(tm
             "--task",
             "regression",
             "--timeout",
-            "300",
+            str(AMPLE_TIME_BUDGET_SECONDS),
             "--workers",
             "2",
             "--json",
@@ -117,19 +118,9 @@ def test_kill_9_of_training_leaves_a_store_that_opens_with_every_finished_run(tm
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 240
-        completed = 0
-        while completed < 3 and time.monotonic() < deadline:
-            time.sleep(0.5)
-            if (store / "store.db").exists():
-                with sqlite3.connect(store / "store.db", timeout=30) as db:
-                    try:
-                        completed = db.execute(
-                            "SELECT count(*) FROM runs WHERE status = 'completed'"
-                        ).fetchone()[0]
-                    except sqlite3.OperationalError:
-                        completed = 0
-        assert completed >= 3, "training did not complete three trials in time"
+        completed = wait_for_count(process, store, COMPLETED_TRIALS, 3)
+        assert completed >= 3, f"the training ended after {completed} of 3 trials"
+        assert process.poll() is None, "the training ended by itself"
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

@@ -19,6 +19,8 @@ from jupyter_automl_codegen.stored_code import stored_code_dir
 
 from ..kernel_tools import shell_fixture  # noqa: F401 (fixture "shell")
 
+CREATED_ROUNDING = 0.001  # the bundle's "created" is rounded to the millisecond
+
 
 @pytest.fixture
 def panel(trained_store, tmp_path, monkeypatch):
@@ -127,14 +129,18 @@ def test_view_generated_code_writes_the_folder_and_displays_the_open_bundle(
     panel.experiment_dropdown.value = penguins.id
     run_id = penguins.best_run_id
     panel.select_run(run_id)
+    clicked = time.time()
     panel.view_code_button.click()
+    answered = time.time()
 
     expected = f"{DEFAULT_SHARED_FOLDER}/penguins/{run_id}/training_code.ipynb"
     [output] = panel.output.outputs
     assert output["output_type"] == "display_data"
     bundle = output["data"]
     assert bundle[OPEN_MIME_TYPE]["path"] == expected
-    assert abs(bundle[OPEN_MIME_TYPE]["created"] - time.time()) < 600
+    # a fresh request per click: stamped between the click and its answer (to the millisecond)
+    created = bundle[OPEN_MIME_TYPE]["created"]
+    assert clicked - CREATED_ROUNDING <= created <= answered + CREATED_ROUNDING
     assert bundle["text/html"] == f'<a href="{expected}">{expected}</a>'
     assert expected in bundle["text/plain"]
     folder = tmp_path / DEFAULT_SHARED_FOLDER / "penguins" / run_id
@@ -202,14 +208,29 @@ def test_an_unknown_experiment_is_one_line_in_the_output(trained_store):
     panel.close()
 
 
-def _wait_until(condition, what):
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.02)
+def _count_refreshes(panel, monkeypatch) -> list:
+    """The panel's refreshes, one entry as each ends (its own method, observed, not replaced)."""
+    refreshes = []
+    refresh = panel.refresh
+
+    def counted(*args, **kwargs):
+        refresh(*args, **kwargs)
+        refreshes.append(len(refreshes))
+
+    monkeypatch.setattr(panel, "refresh", counted)
+    return refreshes
 
 
-def test_the_leaderboard_refreshes_itself_while_the_experiment_runs(tmp_path):
+def _after_two_polls(panel, refreshes) -> None:
+    """Wait for two more of the poller's refreshes: the second began after this call, so it
+    read what the store held then. Ends early only if the panel stopped polling."""
+    target = len(refreshes) + 2
+    while len(refreshes) < target:
+        assert panel.polling, "the panel stopped polling while the experiment runs"
+        time.sleep(0.01)
+
+
+def test_the_leaderboard_refreshes_itself_while_the_experiment_runs(tmp_path, monkeypatch):
     store = RunStore(tmp_path / "store")
     experiment, parent = store.create_experiment(
         "live", task="regression", label="y", primary_metric="r2_score"
@@ -230,17 +251,19 @@ def test_the_leaderboard_refreshes_itself_while_the_experiment_runs(tmp_path):
 
     first = add_run(0.5)
     panel = ModelBrowser(store=store, poll_interval=0.05)
+    refreshes = _count_refreshes(panel, monkeypatch)
     try:
         assert panel.polling and "Refreshing while it runs" in panel.status_html.value
         assert _lines(panel)[first.id].startswith(BEST_MARK)
         second = add_run(0.9)  # a trial ends in the training process
-        _wait_until(lambda: len(panel.runs_select.options) == 2, "the new run")
-        _wait_until(lambda: _lines(panel)[second.id].startswith(BEST_MARK), "the new leader")
+        _after_two_polls(panel, refreshes)
+        assert len(panel.runs_select.options) == 2, "the new run"
+        assert _lines(panel)[second.id].startswith(BEST_MARK), "the new leader"
         assert panel.selected_run_id == first.id  # the user's selection is kept
         store.finish_parent(parent.id, "completed", best_run_id=second.id)
         thread = panel._poller._thread
-        thread.join(60)
-        assert not thread.is_alive() and not panel.polling
+        thread.join()  # the poller ends itself once it reads the finished experiment
+        assert not panel.polling and refreshes
         assert "completed" in panel.status_html.value
     finally:
         panel.close()

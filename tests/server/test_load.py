@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import json
 import secrets
-import statistics
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 import requests
 
 from jupyter_automl_codegen import RunStore, load_dataset
 
+from ..budgets import AMPLE_TIME_BUDGET_SECONDS
 from ..server_process import free_port, stop, wait_until_ready
 from .test_server_live import API, JUPYTER, _isolated_env
 
 pytestmark = pytest.mark.slow
 
 TRAININGS = 4
-MAX_REQUEST_SECONDS = 10.0
 
 
 @pytest.fixture
@@ -58,6 +56,7 @@ def test_four_trainings_at_once_while_the_api_lists_runs(server_on_empty_store, 
             [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", str(store), "train"]
             + [str(data), "--label", "species", "--task", "classification"]
             + ["--max-trials", "4", "--workers", "1", "--no-ensembles", "--json"]
+            + ["--timeout", str(AMPLE_TIME_BUDGET_SECONDS)]
             + ["--experiment", f"load-{index}", "--seed", str(index)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -65,25 +64,26 @@ def test_four_trainings_at_once_while_the_api_lists_runs(server_on_empty_store, 
         )
         for index in range(TRAININGS)
     ]
-    latencies, failures = [], []
+    # one entry per listing round answered while the trainings ran: run totals by experiment
+    rounds, failures = [], []
     stop = threading.Event()
 
     def list_in_a_loop():
         while not stop.is_set():
-            started = time.perf_counter()
             reply = requests.get(f"{api}/experiments", headers=headers, timeout=60)
             pages = [reply]
+            totals = {}
             if reply.status_code == 200:
                 for experiment in reply.json()["items"]:
-                    pages.append(
-                        requests.get(
-                            f"{api}/experiments/{experiment['id']}/runs",
-                            headers=headers,
-                            timeout=60,
-                        )
+                    page = requests.get(
+                        f"{api}/experiments/{experiment['id']}/runs", headers=headers, timeout=60
                     )
-            latencies.append(time.perf_counter() - started)
+                    pages.append(page)
+                    if page.status_code == 200:
+                        totals[experiment["id"]] = page.json()["total"]
             failures.extend(page.text for page in pages if page.status_code != 200)
+            if not failures:
+                rounds.append(totals)
 
     lister = threading.Thread(target=list_in_a_loop, daemon=True)
     lister.start()
@@ -93,7 +93,7 @@ def test_four_trainings_at_once_while_the_api_lists_runs(server_on_empty_store, 
             outputs.append(training.communicate(timeout=600))
     finally:
         stop.set()
-        lister.join(timeout=120)
+        lister.join()
         for training in trainings:
             if training.poll() is None:
                 training.kill()
@@ -120,10 +120,10 @@ def test_four_trainings_at_once_while_the_api_lists_runs(server_on_empty_store, 
         assert all(item["compute"] == "local" and item["worker"] for item in page["items"])
         assert summary["status"] == "completed"
 
-    assert len(latencies) >= 5
-    p95 = statistics.quantiles(latencies, n=20)[-1]
-    print(
-        f"\nlist rounds: {len(latencies)}, median {statistics.median(latencies):.3f} s, "
-        f"p95 {p95:.3f} s, max {max(latencies):.3f} s"
-    )
-    assert max(latencies) < MAX_REQUEST_SECONDS
+    # the API answered while the trainings wrote, and what it listed only ever grew
+    print(f"\nlisting rounds answered while training: {len(rounds)}")
+    assert rounds, "no listing round was answered while the trainings ran"
+    for experiment_id in reported:
+        seen = [totals[experiment_id] for totals in rounds if experiment_id in totals]
+        assert seen == sorted(seen), (experiment_id, seen)
+        assert all(total <= 4 for total in seen)

@@ -17,7 +17,9 @@ from jupyter_automl_codegen import RunStore, load_dataset
 from jupyter_automl_codegen.automl.metrics import loss
 from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 
+from ..budgets import AMPLE_TIME_BUDGET_SECONDS
 from ..clitools import run_cli, run_cli_json
+from ..training_watch import COMPLETED_TRIALS, EXPERIMENTS, store_count, wait_for_count
 
 pytestmark = pytest.mark.slow
 
@@ -74,25 +76,50 @@ def penguins_csv(tmp_path):
     return data
 
 
+# When a kill comes: right after the start (maybe before the store exists), once the
+# experiment is recorded, or once that many of its trials have completed. The trial budget is
+# far above the last of these, so every kill interrupts a training.
+MOMENTS = ("at once", "experiment recorded", 1, 2, 3, 4)
+TRIALS_LEFT_TO_RUN = ("--max-trials", "40", "--timeout", str(AMPLE_TIME_BUDGET_SECONDS))
+
+
+def _wait_for_moment(process, store_root, moment) -> None:
+    """Block until the store records ``moment`` of this training (counted from what the store
+    held before it started); fail if the training ended before."""
+    if moment == "at once":
+        return
+    if moment == "experiment recorded":
+        query, count = EXPERIMENTS, store_count(store_root, EXPERIMENTS) + 1
+    else:
+        query, count = COMPLETED_TRIALS, store_count(store_root, COMPLETED_TRIALS) + moment
+    seen = wait_for_count(process, store_root, query, count)
+    assert seen >= count, f"the training ended before {moment!r} ({seen} of {count})"
+
+
 def test_kill_9_of_the_driver_at_ten_random_moments(tmp_path, penguins_csv):
     rng = random.Random(10)
     store_root = tmp_path / "store"
-    interrupted = killed_experiments = 0
+    killed_experiments = expected_killed = 0
     for attempt in range(10):
-        delay = rng.uniform(0.5, 6.0)
-        process = _start_training(penguins_csv, store_root, "--max-trials", "6", "--no-ensembles")
-        time.sleep(delay)
-        if process.poll() is None:
-            interrupted += 1
-        _kill_driver(process)
+        moment = rng.choice(MOMENTS)
+        before = store_count(store_root, EXPERIMENTS)
+        process = _start_training(penguins_csv, store_root, *TRIALS_LEFT_TO_RUN, "--no-ensembles")
+        try:
+            _wait_for_moment(process, store_root, moment)
+            assert process.poll() is None, f"attempt {attempt}: the training ended by itself"
+        finally:
+            _kill_driver(process)
+        if moment != "at once":
+            expected_killed += 1
         if not (store_root / "store.db").exists():
             continue  # killed before the store was created
         store = _check_store(store_root)
         # the experiment killed now (if it got that far) is failed, its trials too
         experiments = store.list_experiments()
         assert len(experiments) <= attempt + 1
-        newest = experiments[0] if experiments else None
-        if newest is not None and newest.status == "failed":
+        if len(experiments) > before:
+            newest = experiments[0]
+            assert newest.status == "failed", (moment, newest)
             parent = store.get_run(newest.parent_run_id)
             assert parent.error.startswith("interrupted")
             killed_experiments += 1
@@ -100,35 +127,26 @@ def test_kill_9_of_the_driver_at_ten_random_moments(tmp_path, penguins_csv):
                 if run.status == "failed":
                     assert run.error.startswith("interrupted")
         store.close()
-    assert interrupted >= 8  # the moments fell inside training, not after it
     print(f"{killed_experiments} experiments killed mid-training")
-    assert killed_experiments >= 3  # not only kills before the experiment existed
+    # every kill after the experiment was recorded left one failed experiment
+    assert killed_experiments >= expected_killed >= 3
 
 
 def _kill_after_completed(process, store_root, count: int) -> None:
     """kill -9 of a training driver once ``count`` of its trials have completed."""
     try:
-        deadline = time.monotonic() + 120
-        completed = 0
-        while completed < count and time.monotonic() < deadline:
-            time.sleep(0.2)
-            if (store_root / "store.db").exists():
-                with sqlite3.connect(store_root / "store.db", timeout=30) as db:
-                    try:
-                        completed = db.execute(
-                            "SELECT count(*) FROM runs WHERE kind = 'child'"
-                            " AND status = 'completed'"
-                        ).fetchone()[0]
-                    except sqlite3.OperationalError:
-                        completed = 0
-        assert completed >= count, f"training did not complete {count} trials in time"
+        seen = wait_for_count(process, store_root, COMPLETED_TRIALS, count)
+        assert seen >= count, f"the training ended after {seen} of {count} trials"
+        assert process.poll() is None, "the training ended by itself"
     finally:
         _kill_driver(process)
 
 
 def test_resume_continues_an_interrupted_experiment(tmp_path, penguins_csv):
     store_root = tmp_path / "store"
-    process = _start_training(penguins_csv, store_root, "--max-trials", "8", "--timeout", "200")
+    process = _start_training(
+        penguins_csv, store_root, "--max-trials", "8", "--timeout", str(AMPLE_TIME_BUDGET_SECONDS)
+    )
     _kill_after_completed(process, store_root, 3)
     store = _check_store(store_root)
     (experiment,) = store.list_experiments()
@@ -181,7 +199,8 @@ def test_resume_continues_an_interrupted_forecasting_experiment(tmp_path):
     load_dataset("air-passengers").frame.to_csv(data, index=False)
     store_root = tmp_path / "store"
     task = ("--label", "passengers", "--task", "forecasting", "--time-column", "month")
-    extra = ("--horizon", "12", "--max-trials", "6", "--timeout", "200", "--no-code-generation")
+    extra = ("--horizon", "12", "--max-trials", "6", "--no-code-generation")
+    extra += ("--timeout", str(AMPLE_TIME_BUDGET_SECONDS))
     process = _start_training(data, store_root, *extra, task=task)
     _kill_after_completed(process, store_root, 2)
     store = _check_store(store_root)
