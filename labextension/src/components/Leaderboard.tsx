@@ -45,7 +45,12 @@ export function Leaderboard(props: ILeaderboardProps): React.ReactElement {
           onSort={onSort}
         />
       </div>
-      <table className="jp-AutoMLCodegen-table">
+      {/* A tree grid: a table whose rows expand into the model's details. */}
+      <table
+        className="jp-AutoMLCodegen-table"
+        role="treegrid"
+        aria-label={trans.__('Models of %1', experiment.name)}
+      >
         <thead>
           <tr>
             <th scope="col" className="jp-AutoMLCodegen-col-rank">

@@ -1,6 +1,8 @@
 /**
  * One model of the leaderboard: its row (rank, algorithm, buttons, metric, fit time) and,
- * when opened, a details row. The row is in the tab order; Enter or Space opens it.
+ * when opened, a details row. The row is in the tab order; Enter or Space opens and closes
+ * it, ArrowRight and ArrowLeft too, ArrowDown and ArrowUp move to the next and previous model
+ * (the tree grid pattern: the leaderboard is a table whose rows expand).
  */
 import { Button, caretDownIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
@@ -46,10 +48,32 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
     if (event.target !== event.currentTarget) {
       return;
     }
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      toggle();
+    const row = event.currentTarget;
+    switch (event.key) {
+      case 'Enter':
+      case ' ':
+        toggle();
+        break;
+      case 'ArrowRight':
+        if (!expanded) {
+          toggle();
+        }
+        break;
+      case 'ArrowLeft':
+        if (expanded) {
+          toggle();
+        }
+        break;
+      case 'ArrowDown':
+        focusSibling(row, 'next');
+        break;
+      case 'ArrowUp':
+        focusSibling(row, 'previous');
+        break;
+      default:
+        return;
     }
+    event.preventDefault();
   };
   return (
     <>
@@ -57,6 +81,7 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
         className={classes.join(' ')}
         data-run-id={run.id}
         tabIndex={0}
+        aria-level={1}
         onClick={toggle}
         onKeyDown={onKeyDown}
         aria-expanded={expanded}
@@ -119,7 +144,11 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
         </td>
       </tr>
       {(expanded || run.status === 'failed') && (
-        <tr className="jp-AutoMLCodegen-details" data-details-for={run.id}>
+        <tr
+          className="jp-AutoMLCodegen-details"
+          data-details-for={run.id}
+          aria-level={2}
+        >
           <td colSpan={4}>
             {run.error && (
               <pre className="jp-AutoMLCodegen-run-error">{run.error}</pre>
@@ -133,4 +162,17 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
       )}
     </>
   );
+}
+
+/** Moves the focus to the next or previous model row, past any details row. */
+function focusSibling(row: HTMLElement, direction: 'next' | 'previous'): void {
+  let sibling =
+    direction === 'next' ? row.nextElementSibling : row.previousElementSibling;
+  while (sibling && !sibling.classList.contains('jp-AutoMLCodegen-run')) {
+    sibling =
+      direction === 'next'
+        ? sibling.nextElementSibling
+        : sibling.previousElementSibling;
+  }
+  (sibling as HTMLElement | null)?.focus();
 }
