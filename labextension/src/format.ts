@@ -15,17 +15,20 @@ export function formatMetric(value: number | null | undefined): string {
   return value.toFixed(4);
 }
 
-export function formatSeconds(seconds: number | null | undefined): string {
+export function formatSeconds(
+  seconds: number | null | undefined,
+  trans: TranslationBundle
+): string {
   if (seconds === null || seconds === undefined) {
     return '–';
   }
   if (seconds < 1) {
-    return `${Math.round(seconds * 1000)} ms`;
+    return trans.__('%1 ms', Math.round(seconds * 1000));
   }
   if (seconds < 120) {
-    return `${seconds.toFixed(1)} s`;
+    return trans.__('%1 s', seconds.toFixed(1));
   }
-  return `${Math.round(seconds / 60)} min`;
+  return trans.__('%1 min', Math.round(seconds / 60));
 }
 
 /** "3 min ago" style for recent times, the local date beyond a week. */

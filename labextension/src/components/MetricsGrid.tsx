@@ -19,7 +19,7 @@ export function MetricsGrid({ run }: { run: IRun }): React.ReactElement {
         </React.Fragment>
       ))}
       <dt>{trans.__('score time')}</dt>
-      <dd>{formatSeconds(run.score_time)}</dd>
+      <dd>{formatSeconds(run.score_time, trans)}</dd>
       <dt>{trans.__('run id')}</dt>
       <dd>
         <code>{run.id}</code>

@@ -140,7 +140,7 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
           )}
         </td>
         <td className="jp-AutoMLCodegen-number">
-          {formatSeconds(run.fit_time)}
+          {formatSeconds(run.fit_time, trans)}
         </td>
       </tr>
       {(expanded || run.status === 'failed') && (
