@@ -6,6 +6,12 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { ApiError } from './apiError';
+import { loadBundle } from './translation';
+
+export { ApiError };
 
 export const API_PREFIX = 'automl-codegen/api';
 
@@ -121,25 +127,10 @@ export interface ICodegenReply {
   written: boolean;
 }
 
-/** An error reply of the API, or a server without the extension. */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly reason: string
-  ) {
-    super(message);
-  }
-
-  /** True when the server answered but does not serve this API at all. */
-  get extensionMissing(): boolean {
-    return this.reason === 'extension_missing';
-  }
-}
-
 export class AutoMLApi {
   constructor(
-    private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+    private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+    private readonly trans: TranslationBundle = loadBundle()
   ) {}
 
   listExperiments(): Promise<{ items: IExperiment[] }> {
@@ -177,7 +168,10 @@ export class AutoMLApi {
       response = await ServerConnection.makeRequest(url, init, this.settings);
     } catch (error) {
       throw new ApiError(
-        `The Jupyter server cannot be reached: ${String(error)}`,
+        this.trans.__(
+          'The Jupyter server cannot be reached: %1',
+          String(error)
+        ),
         0,
         'network'
       );
@@ -197,13 +191,19 @@ export class AutoMLApi {
     }
     if (response.status === 404) {
       throw new ApiError(
-        'The server extension jupyter_automl_codegen is not enabled on this Jupyter server.',
+        this.trans.__(
+          'The server extension jupyter_automl_codegen is not enabled on this Jupyter server.'
+        ),
         404,
         'extension_missing'
       );
     }
     throw new ApiError(
-      `The server answered ${response.status} ${response.statusText}.`,
+      this.trans.__(
+        'The server answered %1 %2.',
+        response.status,
+        response.statusText
+      ),
       response.status,
       'http_error'
     );

@@ -1,5 +1,7 @@
 /** How numbers, durations and times read in the sidebar. */
 
+import type { TranslationBundle } from '@jupyterlab/translation';
+
 import type { IForecastingFeaturization } from './api';
 
 export function formatMetric(value: number | null | undefined): string {
@@ -13,21 +15,28 @@ export function formatMetric(value: number | null | undefined): string {
   return value.toFixed(4);
 }
 
-export function formatSeconds(seconds: number | null | undefined): string {
+export function formatSeconds(
+  seconds: number | null | undefined,
+  trans: TranslationBundle
+): string {
   if (seconds === null || seconds === undefined) {
     return '–';
   }
   if (seconds < 1) {
-    return `${Math.round(seconds * 1000)} ms`;
+    return trans.__('%1 ms', Math.round(seconds * 1000));
   }
   if (seconds < 120) {
-    return `${seconds.toFixed(1)} s`;
+    return trans.__('%1 s', seconds.toFixed(1));
   }
-  return `${Math.round(seconds / 60)} min`;
+  return trans.__('%1 min', Math.round(seconds / 60));
 }
 
 /** "3 min ago" style for recent times, the local date beyond a week. */
-export function formatStarted(iso: string | null, now = Date.now()): string {
+export function formatStarted(
+  iso: string | null,
+  trans: TranslationBundle,
+  now = Date.now()
+): string {
   if (!iso) {
     return '–';
   }
@@ -37,16 +46,16 @@ export function formatStarted(iso: string | null, now = Date.now()): string {
   }
   const seconds = Math.max(0, (now - time) / 1000);
   if (seconds < 60) {
-    return 'just now';
+    return trans.__('just now');
   }
   if (seconds < 3600) {
-    return `${Math.floor(seconds / 60)} min ago`;
+    return trans.__('%1 min ago', Math.floor(seconds / 60));
   }
   if (seconds < 86400) {
-    return `${Math.floor(seconds / 3600)} h ago`;
+    return trans.__('%1 h ago', Math.floor(seconds / 3600));
   }
   if (seconds < 7 * 86400) {
-    return `${Math.floor(seconds / 86400)} d ago`;
+    return trans.__('%1 d ago', Math.floor(seconds / 86400));
   }
   return new Date(time).toLocaleDateString();
 }
@@ -81,43 +90,51 @@ export function shortMetricLabel(name: string): string {
 
 /** A forecasting run's featurization as labelled rows (as the notebook panel shows it). */
 export function forecastingRows(
-  described: IForecastingFeaturization
+  described: IForecastingFeaturization,
+  trans: TranslationBundle
 ): [string, string][] {
   const listed = (
     values: unknown[] | null | undefined,
-    empty = 'none'
+    empty = trans.__('none')
   ): string =>
     values && values.length > 0 ? values.map(String).join(', ') : empty;
+  const steps = (count: number) => trans.__('%1 step(s)', count);
   const rows: [string, string][] = [
-    ['target', described.target],
-    ['time column', described.time_column],
-    ['series ids', listed(described.series_id_columns, '(a single series)')],
-    ['frequency', described.frequency],
-    ['horizon', `${described.horizon} step(s)`],
-    ['season length', `${described.season_length} step(s)`]
+    [trans.__('target'), described.target],
+    [trans.__('time column'), described.time_column],
+    [
+      trans.__('series ids'),
+      listed(described.series_id_columns, trans.__('(a single series)'))
+    ],
+    [trans.__('frequency'), described.frequency],
+    [trans.__('horizon'), steps(described.horizon)],
+    [trans.__('season length'), steps(described.season_length)]
   ];
   if (described.scope === 'global') {
     rows.push(
-      ['model', 'one global model over every series'],
-      ['lags', listed(described.lags)],
+      [trans.__('model'), trans.__('one global model over every series')],
+      [trans.__('lags'), listed(described.lags)],
       [
-        'rolling windows',
+        trans.__('rolling windows'),
         listed(
-          (described.rolling_windows ?? []).map(
-            w => `${w.statistic} of ${w.window} steps, lag ${w.lag}`
+          (described.rolling_windows ?? []).map(w =>
+            trans.__('%1 of %2 steps, lag %3', w.statistic, w.window, w.lag)
           )
         )
       ],
-      ['calendar features', listed(described.calendar_features)],
-      ['target transforms', listed(described.target_transforms)]
+      [trans.__('calendar features'), listed(described.calendar_features)],
+      [trans.__('target transforms'), listed(described.target_transforms)]
     );
   } else {
-    rows.push(['model', 'one model per series']);
+    rows.push([trans.__('model'), trans.__('one model per series')]);
   }
   if (described.known_features && described.known_features.length > 0) {
     rows.push(
-      ['known features used', listed(described.known_features_used)],
-      ['known features ignored', listed(described.known_features_ignored)]
+      [trans.__('known features used'), listed(described.known_features_used)],
+      [
+        trans.__('known features ignored'),
+        listed(described.known_features_ignored)
+      ]
     );
   }
   return rows;

@@ -11,12 +11,14 @@ import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { AutoMLApi, CODE_FILES, CodeFile } from './api';
 import { SidebarModel } from './model';
 import { openRendererFactory } from './openRenderer';
 import { ModelsSidebar } from './sidebar';
 import { CommandIDs, PLUGIN_ID, SIDEBAR_ID } from './tokens';
+import { loadBundle } from './translation';
 
 interface ISettings {
   pollInterval: number;
@@ -34,19 +36,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ILayoutRestorer,
     IRenderMimeRegistry,
-    ISettingRegistry
+    ISettingRegistry,
+    ITranslator
   ],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     rendermime: IRenderMimeRegistry | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null
   ) => {
+    const trans = loadBundle(translator);
     const settings: ISettings = { ...DEFAULTS };
-    const api = new AutoMLApi(app.serviceManager.serverSettings);
+    const api = new AutoMLApi(app.serviceManager.serverSettings, trans);
     const model = new SidebarModel(api, settings.pollInterval);
-    const sidebar = new ModelsSidebar(model, app.commands);
+    const sidebar = new ModelsSidebar(model, app.commands, translator);
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, SIDEBAR_ID);
 
@@ -64,11 +69,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.openCode, {
       label: args =>
         args.path
-          ? `Open ${PathExt.basename(args.path as string)}`
+          ? trans.__('Open %1', PathExt.basename(args.path as string))
           : args.file
-            ? `Open ${args.file as string}`
-            : 'View generated code',
-      caption: 'Generate the training code of a model and open it',
+            ? trans.__('Open %1', args.file as string)
+            : trans.__('View generated code'),
+      caption: trans.__('Generate the training code of a model and open it'),
       execute: async args => {
         if (typeof args.path === 'string') {
           return openPath(args.path);
@@ -82,7 +87,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return await openPath(PathExt.join(reply.folder, file));
         } catch (error) {
           Notification.error(
-            `Cannot open the code of ${runId}: ${(error as Error).message}`,
+            trans.__(
+              'Cannot open the code of %1: %2',
+              runId,
+              (error as Error).message
+            ),
             { autoClose: false }
           );
         }
@@ -90,9 +99,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.openBest, {
-      label: 'AutoML: View generated code of the best model',
-      caption:
-        'Open the training code of the best model of the chosen experiment',
+      label: trans.__('AutoML: View generated code of the best model'),
+      caption: trans.__(
+        'Open the training code of the best model of the chosen experiment'
+      ),
       execute: async () => {
         if (model.loading) {
           await model.refresh();
@@ -102,7 +112,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const best = experiment?.best_run;
         if (!experiment || !best) {
           Notification.warning(
-            'No experiment has a completed model yet. Train one, for example with `automl-codegen train`.'
+            trans.__(
+              'No experiment has a completed model yet. Train one, for example with `automl-codegen train`.'
+            )
           );
           return;
         }
@@ -111,16 +123,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.refresh, {
-      label: 'AutoML: Refresh models',
-      caption: 'Reload the experiments and models from the run store',
+      label: trans.__('AutoML: Refresh models'),
+      caption: trans.__('Reload the experiments and models from the run store'),
       execute: () => model.refresh()
     });
 
     for (const command of [CommandIDs.openBest, CommandIDs.refresh]) {
-      palette?.addItem({ command, category: 'AutoML' });
+      palette?.addItem({ command, category: trans.__('AutoML') });
     }
 
-    rendermime?.addFactory(openRendererFactory(app.commands), 0);
+    rendermime?.addFactory(openRendererFactory(app.commands, trans), 0);
 
     if (settingRegistry) {
       settingRegistry

@@ -5,7 +5,8 @@
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, AutoMLApi, IExperiment, IRunDetail, IRunPage } from './api';
+import type { AutoMLApi, IExperiment, IRunDetail, IRunPage } from './api';
+import { ApiError } from './apiError';
 
 /** While nothing runs, polling slows to this multiple of the interval from the settings. */
 const IDLE_FACTOR = 10;

@@ -4,10 +4,12 @@
  * same command as the sidebar, once, and leaves a link to open it again.
  */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
 import { CommandIDs, OPEN_MIME_TYPE } from './tokens';
+import { loadBundle } from './translation';
 
 /**
  * A bundle older than this (by its optional `created`, seconds since the epoch) is a saved
@@ -19,14 +21,16 @@ const FRESH_SECONDS = 120;
 const opened = new Set<string>();
 
 export function openRendererFactory(
-  commands: CommandRegistry
+  commands: CommandRegistry,
+  trans: TranslationBundle = loadBundle()
 ): IRenderMime.IRendererFactory {
   return {
     // Not safe: an untrusted notebook's outputs must not open tabs; they show the HTML link.
     safe: false,
     mimeTypes: [OPEN_MIME_TYPE],
     defaultRank: 0,
-    createRenderer: options => new OpenFileRenderer(commands, options.resolver)
+    createRenderer: options =>
+      new OpenFileRenderer(commands, trans, options.resolver)
   };
 }
 
@@ -38,6 +42,7 @@ interface IOpenRequest {
 class OpenFileRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(
     private readonly commands: CommandRegistry,
+    private readonly trans: TranslationBundle,
     private readonly resolver: IRenderMime.IResolver | null | undefined
   ) {
     super();
@@ -48,7 +53,10 @@ class OpenFileRenderer extends Widget implements IRenderMime.IRenderer {
     const request = parseRequest(model.data[OPEN_MIME_TYPE]);
     this.node.textContent = '';
     if (!request) {
-      this.node.textContent = `Cannot open: ${OPEN_MIME_TYPE} needs {"path": "<file>"}.`;
+      this.node.textContent = this.trans.__(
+        'Cannot open: %1 needs {"path": "<file>"}.',
+        OPEN_MIME_TYPE
+      );
       return;
     }
     // Relative to the kernel's folder, which is the notebook's: resolve it as a link.
@@ -63,7 +71,7 @@ class OpenFileRenderer extends Widget implements IRenderMime.IRenderer {
       event.preventDefault();
       void open();
     };
-    this.node.append('Generated code: ', link);
+    this.node.append(this.trans.__('Generated code: '), link);
     const key = `${path}@${request.created ?? ''}`;
     const fresh =
       request.created === undefined ||
