@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
-from .compute import import_distributed
+from .extras import require
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names, suited
 
@@ -99,6 +99,7 @@ class AutoMLConfig:
         if not isinstance(self.label_column_name, str) or not self.label_column_name:
             raise ConfigError("label_column_name must name the column to predict.")
         if self.task == "forecasting":
+            require("forecasting", "task='forecasting'")
             self._validate_forecasting()
         if self.primary_metric is None:
             self.primary_metric = DEFAULT_PRIMARY_METRIC[self.task]
@@ -170,7 +171,7 @@ class AutoMLConfig:
                 "trial_memory_mb applies to local worker processes only; on a Dask cluster "
                 "limit memory with the workers' own memory_limit (dask worker --memory-limit)."
             )
-        import_distributed()  # a clear error, naming the extra to install
+        require("dask", "running trials on a Dask cluster")  # names the extra to install
 
     def _validate_forecasting(self) -> None:
         if not isinstance(self.time_column_name, str) or not self.time_column_name:
