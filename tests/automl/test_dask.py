@@ -201,7 +201,7 @@ def test_a_worker_killed_mid_trial_costs_at_most_that_trial(cluster, tmp_path):
 def test_without_dask_the_flag_gives_a_clear_error(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
     config = _config("tcp://127.0.0.1:1")
-    with pytest.raises(ConfigError, match=r"pip install jupyter-automl-codegen\[dask\]"):
+    with pytest.raises(ConfigError, match=r"pip install 'jupyter-automl-codegen\[dask\]'"):
         config.validate()
     data = tmp_path / "penguins.csv"
     load_dataset("penguins").frame.to_csv(data, index=False)
@@ -209,7 +209,7 @@ def test_without_dask_the_flag_gives_a_clear_error(monkeypatch, tmp_path, capsys
     code = cli_main(argv + ["--task", "classification", "--dask-scheduler", "tcp://127.0.0.1:1"])
     assert code == 2
     error = capsys.readouterr().err
-    assert "pip install jupyter-automl-codegen[dask]" in error and "Traceback" not in error
+    assert "pip install 'jupyter-automl-codegen[dask]'" in error and "Traceback" not in error
     assert not (tmp_path / "store").exists()
 
 
