@@ -23,50 +23,88 @@ class AutoMLConfig:
     Parameters
     ----------
     task : {"classification", "regression", "forecasting"}
-    label_column_name : the column to predict (for forecasting: the target of every series).
-    primary_metric : metric the search optimises; defaults to ``AUC_weighted`` for
-        classification and ``normalized_root_mean_squared_error`` for regression and
-        forecasting.
-    experiment_timeout_seconds : the search's time budget (the search stops within 5 % of it).
-    max_trials : stop after this many trials (``None``: only the time budget stops it).
-    n_cross_validations : folds of cross-validation; ``None`` chooses by data size
-        (10 folds under 1,000 rows, 3 folds up to 20,000 rows, a 10 % holdout above).
-    validation_size : fraction of rows held out instead of cross-validation.
-    allowed_models, blocked_models : algorithm names to restrict the search to or to skip.
-        Without ``allowed_models``, algorithms unsuited to the primary metric are skipped
-        (KNN under ``log_loss``: its vote-share probabilities are often exactly zero).
-    enable_code_generation : generate training code for every completed child run.
-    enable_voting_ensemble, enable_stack_ensemble : end the experiment with a soft-voting
-        ensemble (weights from greedy ensemble selection) and a stacking ensemble of the
-        trained pipelines, each a child run of its own, inside the time budget.
-    seed : seeds the folds, the tuners and every estimator, so runs repeat exactly.
-    max_concurrent_iterations : trials run at once in worker processes (default: all cores;
-        on a Dask cluster, its number of worker threads).
-    dask_scheduler : address of a running ``dask.distributed`` scheduler (``tcp://host:8786``)
-        to run the trials on instead of local worker processes; needs the ``dask`` extra.
-    trial_timeout_seconds : a trial running longer fails (with a clear error) and the search
-        goes on.
-    trial_memory_mb : a trial allocating more than this many MB (of address space, on top of
-        what its worker uses when it starts) fails with ``MemoryError``; POSIX local workers
-        only (on Dask, set the workers' own ``memory_limit``).
-
-    Forecasting (``task="forecasting"``) also takes:
-
-    time_column_name : the column of timestamps (required).
-    time_series_id_column_names : columns whose values name a series, for many series in one
+        What to learn; forecasting needs the ``forecasting`` extra.
+    label_column_name : str
+        The column to predict (for forecasting: the target of every series).
+    primary_metric : str, optional
+        The metric the search optimises; defaults to ``AUC_weighted`` for classification
+        and ``normalized_root_mean_squared_error`` for regression and forecasting.
+    experiment_timeout_seconds : float, default 60.0
+        The search's time budget (the search stops within 5 % of it).
+    max_trials : int, optional
+        Stop after this many trials (default: only the time budget stops the search).
+    n_cross_validations : int, optional
+        Folds of cross-validation; by default chosen by data size (10 folds under 1,000
+        rows, 3 folds up to 20,000 rows, a 10 % holdout above). For forecasting, the
+        number of rolling-origin folds (default 3).
+    validation_size : float, optional
+        Fraction of rows held out instead of cross-validation (not for forecasting).
+    allowed_models : list of str, optional
+        Algorithm names to restrict the search to. Without it, algorithms unsuited to the
+        primary metric are skipped (KNN under ``log_loss``: its vote-share probabilities
+        are often exactly zero).
+    blocked_models : list of str, optional
+        Algorithm names to skip.
+    enable_code_generation : bool, default True
+        Generate training code for every completed child run.
+    enable_voting_ensemble : bool, default True
+        End the experiment with a soft-voting ensemble (weights from greedy ensemble
+        selection), a child run of its own, inside the time budget.
+    enable_stack_ensemble : bool, default True
+        End the experiment with a stacking ensemble of the trained pipelines, a child run
+        of its own, inside the time budget.
+    seed : int, default 0
+        Seeds the folds, the tuners and every estimator, so runs repeat exactly.
+    max_concurrent_iterations : int, optional
+        Trials run at once in worker processes (default: all cores; on a Dask cluster, its
+        number of worker threads).
+    dask_scheduler : str, optional
+        Address of a running ``dask.distributed`` scheduler (``tcp://host:8786``) to run
+        the trials on instead of local worker processes; needs the ``dask`` extra.
+    trial_timeout_seconds : float, optional
+        A trial running longer fails (with a clear error) and the search goes on.
+    trial_memory_mb : int, optional
+        A trial allocating more than this many MB (of address space, on top of what its
+        worker uses when it starts) fails with ``MemoryError``; POSIX local workers only
+        (on Dask, set the workers' own ``memory_limit``).
+    time_column_name : str, optional
+        Forecasting only, required there: the column of timestamps.
+    time_series_id_column_names : list of str, optional
+        Forecasting only: columns whose values name a series, for many series in one
         frame (default: the whole frame is one series).
-    forecast_horizon : steps to forecast after the history (default 1).
-    freq : pandas frequency of the steps, e.g. ``"D"`` or ``"MS"`` (default: inferred).
-    known_feature_column_names : numeric columns whose future values are known in advance
-        (prices, promotions, holidays); the ML models use them as features of the step they
-        forecast. Forecasting then needs their values for the steps ahead: rows after each
-        series' last labelled one, with the label empty.
+    forecast_horizon : int, default 1
+        Forecasting only: steps to forecast after the history.
+    freq : str, optional
+        Forecasting only: pandas frequency of the steps, e.g. ``"D"`` or ``"MS"``
+        (default: inferred).
+    known_feature_column_names : list of str, optional
+        Forecasting only: numeric columns whose future values are known in advance
+        (prices, promotions, holidays); the ML models use them as features of the step
+        they forecast.
 
-    For forecasting ``n_cross_validations`` is the number of rolling-origin folds (default 3),
-    ``validation_size`` is refused, and no ensembles are built. Columns other than the time,
-    series-id, label and known-in-advance feature columns are not used. (Azure AutoML instead
-    treats every other column as known in advance unless listed as unknown; here they are
-    named, so that a forecast from the history alone works unless features were asked for.)
+    Raises
+    ------
+    ConfigError
+        From ``validate``: a value is invalid, or an extra the settings need (forecasting,
+        dask) is not installed; the message names the fix.
+
+    Notes
+    -----
+    With known-in-advance features, forecasting needs their values for the steps ahead:
+    rows after each series' last labelled one, with the label empty.
+
+    For forecasting no ensembles are built, and columns other than the time, series-id,
+    label and known-in-advance feature columns are not used. (Azure AutoML instead treats
+    every other column as known in advance unless listed as unknown; here they are named,
+    so that a forecast from the history alone works unless features were asked for.)
+
+    Examples
+    --------
+    >>> from jupyter_automl_codegen import AutoMLConfig
+    >>> config = AutoMLConfig(task="classification", label_column_name="species",
+    ...                       experiment_timeout_seconds=30, max_trials=20)
+    >>> config.validate().primary_metric
+    'AUC_weighted'
     """
 
     task: str
@@ -93,7 +131,18 @@ class AutoMLConfig:
     known_feature_column_names: list[str] | None = None
 
     def validate(self) -> AutoMLConfig:
-        """Check every value and fill in the defaults; returns self for chaining."""
+        """Check every value and fill in the defaults.
+
+        Returns
+        -------
+        AutoMLConfig
+            This config, for chaining.
+
+        Raises
+        ------
+        ConfigError
+            A value is invalid, or an extra the settings need is not installed.
+        """
         if self.task not in TASKS:
             raise ConfigError(f"task={self.task!r} is not supported; use one of {TASKS}.")
         if not isinstance(self.label_column_name, str) or not self.label_column_name:
