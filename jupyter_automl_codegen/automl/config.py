@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
 from .extras import require
+from .forecasting.config_checks import check_forecasting_config
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names, suited
 
@@ -149,7 +150,7 @@ class AutoMLConfig:
             raise ConfigError("label_column_name must name the column to predict.")
         if self.task == "forecasting":
             require("forecasting", "task='forecasting'")
-            self._validate_forecasting()
+            check_forecasting_config(self)
         if self.primary_metric is None:
             self.primary_metric = DEFAULT_PRIMARY_METRIC[self.task]
         try:
@@ -221,49 +222,6 @@ class AutoMLConfig:
                 "limit memory with the workers' own memory_limit (dask worker --memory-limit)."
             )
         require("dask", "running trials on a Dask cluster")  # names the extra to install
-
-    def _validate_forecasting(self) -> None:
-        if not isinstance(self.time_column_name, str) or not self.time_column_name:
-            raise ConfigError("forecasting needs time_column_name, the column of timestamps.")
-        ids = self.time_series_id_column_names
-        if ids is not None and (
-            not isinstance(ids, (list, tuple)) or not all(isinstance(c, str) and c for c in ids)
-        ):
-            raise ConfigError(
-                f"time_series_id_column_names={ids!r} must be a list of column names."
-            )
-        if ids is not None and len(set(ids)) != len(ids):
-            raise ConfigError(f"time_series_id_column_names={ids!r} names a column twice.")
-        features = self.known_feature_column_names
-        if features is not None and (
-            not isinstance(features, (list, tuple))
-            or not all(isinstance(c, str) and c for c in features)
-        ):
-            raise ConfigError(
-                f"known_feature_column_names={features!r} must be a list of column names."
-            )
-        roles = [self.label_column_name, self.time_column_name, *(ids or []), *(features or [])]
-        if len(set(roles)) != len(roles):
-            raise ConfigError(
-                f"the label, time and series-id columns must be different columns, got {roles!r}."
-            )
-        horizon = self.forecast_horizon
-        if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:
-            raise ConfigError(f"forecast_horizon={horizon!r} must be a positive integer.")
-        if self.freq is not None:
-            from pandas.tseries.frequencies import to_offset
-
-            try:
-                to_offset(self.freq)
-            except (ValueError, TypeError):
-                raise ConfigError(
-                    f"freq={self.freq!r} is not a pandas frequency such as 'D', 'W' or 'MS'."
-                ) from None
-        if self.validation_size is not None:
-            raise ConfigError(
-                "forecasting validates by rolling origin; set n_cross_validations (the number "
-                "of folds), not validation_size."
-            )
 
     def algorithms(self) -> list[str]:
         """The algorithm names this experiment may try, in the zoo's order: those named in

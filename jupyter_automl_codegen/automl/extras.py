@@ -34,7 +34,7 @@ def require(extra: str, purpose: str) -> None:
         verb = "is" if len(absent) == 1 else "are"
         raise ConfigError(
             f"{purpose} needs {' and '.join(absent)}, which {verb} not installed; "
-            f"install them with `{install_hint(extra)}`."
+            f"install the {extra} extra with `{install_hint(extra)}`."
         )
 
 
