@@ -253,11 +253,11 @@ def test_script_run_notebook_runs_the_script_on_the_cluster(cluster, dask_run, t
 def test_a_trial_over_its_time_limit_on_dask_fails_and_the_search_goes_on(
     cluster, tmp_path, monkeypatch
 ):
-    from jupyter_automl_codegen.automl import experiment
+    from jupyter_automl_codegen.automl import search_loop
 
     from .. import fault_trials
 
-    monkeypatch.setattr(experiment, "run_trial", fault_trials.briefly_hanging_run_trial)
+    monkeypatch.setattr(search_loop, "run_trial", fault_trials.briefly_hanging_run_trial)
     config = _config(
         cluster.scheduler_address,
         trial_timeout_seconds=4,
