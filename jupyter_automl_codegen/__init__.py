@@ -26,7 +26,9 @@ __getattr__, __dir__, __all__ = attach(
         "generate_training_code": ".training_code",
         "load_dataset": ".datasets",
         "load_ipython_extension": ".kernel",
-        "submit": ".kernel.notebook_training",
+        "resume": ".automl",
+        "run_script": ".tracking",
+        "submit": ".automl",
     },
 )
 

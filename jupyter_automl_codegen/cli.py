@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask-scheduler",
         metavar="ADDRESS",
         help="run the trials on this running Dask scheduler (tcp://host:8786); "
-        "needs `pip install jupyter-automl-codegen[dask]`",
+        "needs the dask extra: pip install 'jupyter-automl-codegen[dask]'",
     )
     train.add_argument(
         "--trial-timeout",

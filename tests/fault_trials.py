@@ -1,6 +1,6 @@
 """Trial functions that misbehave for one algorithm, for fault tests.
 
-The engine runs ``experiment.run_trial`` in its workers; a test monkeypatches it with one of
+The engine runs ``search_loop.run_trial`` in its workers; a test monkeypatches it with one of
 these, which runs in the worker process, makes the chosen trial hang, allocate too much or
 crash its process, and runs every other trial as usual. No production code knows about them.
 """

@@ -26,8 +26,9 @@ import uuid
 from concurrent.futures import Future
 
 from ..errors import ConfigError
+from .extras import install_hint, require
 
-DASK_INSTALL_HINT = "pip install jupyter-automl-codegen[dask]"
+DASK_INSTALL_HINT = install_hint("dask")
 
 
 class Compute:
@@ -172,12 +173,13 @@ def _settle(task_future, future: Future) -> None:
 
 def import_distributed():
     """``dask.distributed``, or a ConfigError saying how to install it."""
+    require("dask", "running trials on a Dask cluster")
     try:
         import distributed
-    except ImportError:
+    except ImportError as error:
         raise ConfigError(
-            "running trials on a Dask cluster needs dask.distributed, which is not installed; "
-            f"install it with `{DASK_INSTALL_HINT}`."
+            f"running trials on a Dask cluster needs dask.distributed, which cannot be "
+            f"imported ({error}); install it with `{DASK_INSTALL_HINT}`."
         ) from None
     return distributed
 

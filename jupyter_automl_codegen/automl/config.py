@@ -6,7 +6,8 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
-from .compute import import_distributed
+from .extras import require
+from .forecasting.config_checks import check_forecasting_config
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names, suited
 
@@ -23,51 +24,88 @@ class AutoMLConfig:
     Parameters
     ----------
     task : {"classification", "regression", "forecasting"}
-    label_column_name : the column to predict (for forecasting: the target of every series).
-    primary_metric : metric the search optimises; defaults to ``AUC_weighted`` for
-        classification and ``normalized_root_mean_squared_error`` for regression and
-        forecasting.
-    experiment_timeout_seconds : the search's time budget (the search stops within 5 % of it).
-    max_trials : stop after this many trials (``None``: only the time budget stops it).
-    n_cross_validations : folds of cross-validation; ``None`` chooses by data size
-        (10 folds under 1,000 rows, 3 folds up to 20,000 rows, a 10 % holdout above).
-    validation_size : fraction of rows held out instead of cross-validation.
-    allowed_models, blocked_models : algorithm names to restrict the search to or to skip.
-        Without ``allowed_models``, algorithms unsuited to the primary metric are skipped
-        (KNN under ``log_loss``: its vote-share probabilities are often exactly zero).
-    enable_code_generation : generate training code for every completed child run.
-    enable_voting_ensemble, enable_stack_ensemble : end the experiment with a soft-voting
-        ensemble (weights from greedy ensemble selection) and a stacking ensemble of the
-        trained pipelines, each a child run of its own, inside the time budget.
-    seed : seeds the folds, the tuners and every estimator, so runs repeat exactly.
-    max_concurrent_iterations : trials run at once in worker processes (default: all cores;
-        on a Dask cluster, its number of worker threads).
-    dask_scheduler : address of a running ``dask.distributed`` scheduler (``tcp://host:8786``)
-        to run the trials on instead of local worker processes; needs the ``dask`` extra.
-    trial_timeout_seconds : a trial running longer fails (with a clear error) and the search
-        goes on.
-    trial_memory_mb : a trial allocating more than this many MB (of address space, on top of
-        what its worker uses when it starts) fails with ``MemoryError``; POSIX local workers
-        only (on Dask, set the workers' own ``memory_limit``).
-
-    time_column_name : the column of timestamps (required).
-    time_series_id_column_names : columns whose values name a series, for many series in one
+        What to learn; forecasting needs the ``forecasting`` extra.
+    label_column_name : str
+        The column to predict (for forecasting: the target of every series).
+    primary_metric : str, optional
+        The metric the search optimises; defaults to ``AUC_weighted`` for classification
+        and ``normalized_root_mean_squared_error`` for regression and forecasting.
+    experiment_timeout_seconds : float, default 60.0
+        The search's time budget (the search stops within 5 % of it).
+    max_trials : int, optional
+        Stop after this many trials (default: only the time budget stops the search).
+    n_cross_validations : int, optional
+        Folds of cross-validation; by default chosen by data size (10 folds under 1,000
+        rows, 3 folds up to 20,000 rows, a 10 % holdout above). For forecasting, the
+        number of rolling-origin folds (default 3).
+    validation_size : float, optional
+        Fraction of rows held out instead of cross-validation (not for forecasting).
+    allowed_models : list of str, optional
+        Algorithm names to restrict the search to. Without it, algorithms unsuited to the
+        primary metric are skipped (KNN under ``log_loss``: its vote-share probabilities
+        are often exactly zero).
+    blocked_models : list of str, optional
+        Algorithm names to skip.
+    enable_code_generation : bool, default True
+        Generate training code for every completed child run.
+    enable_voting_ensemble : bool, default True
+        End the experiment with a soft-voting ensemble (weights from greedy ensemble
+        selection), a child run of its own, inside the time budget.
+    enable_stack_ensemble : bool, default True
+        End the experiment with a stacking ensemble of the trained pipelines, a child run
+        of its own, inside the time budget.
+    seed : int, default 0
+        Seeds the folds, the tuners and every estimator, so runs repeat exactly.
+    max_concurrent_iterations : int, optional
+        Trials run at once in worker processes (default: all cores; on a Dask cluster, its
+        number of worker threads).
+    dask_scheduler : str, optional
+        Address of a running ``dask.distributed`` scheduler (``tcp://host:8786``) to run
+        the trials on instead of local worker processes; needs the ``dask`` extra.
+    trial_timeout_seconds : float, optional
+        A trial running longer fails (with a clear error) and the search goes on.
+    trial_memory_mb : int, optional
+        A trial allocating more than this many MB (of address space, on top of what its
+        worker uses when it starts) fails with ``MemoryError``; POSIX local workers only
+        (on Dask, set the workers' own ``memory_limit``).
+    time_column_name : str, optional
+        Forecasting only, required there: the column of timestamps.
+    time_series_id_column_names : list of str, optional
+        Forecasting only: columns whose values name a series, for many series in one
         frame (default: the whole frame is one series).
-    forecast_horizon : steps to forecast after the history (default 1).
-    freq : pandas frequency of the steps, e.g. ``"D"`` or ``"MS"`` (default: inferred).
-    known_feature_column_names : numeric columns whose future values are known in advance
-        (prices, promotions, holidays); the ML models use them as features of the step they
-        forecast. Forecasting then needs their values for the steps ahead: rows after each
-        series' last labelled one, with the label empty.
+    forecast_horizon : int, default 1
+        Forecasting only: steps to forecast after the history.
+    freq : str, optional
+        Forecasting only: pandas frequency of the steps, e.g. ``"D"`` or ``"MS"``
+        (default: inferred).
+    known_feature_column_names : list of str, optional
+        Forecasting only: numeric columns whose future values are known in advance
+        (prices, promotions, holidays); the ML models use them as features of the step
+        they forecast.
+
+    Raises
+    ------
+    ConfigError
+        From ``validate``: a value is invalid, or an extra the settings need (forecasting,
+        dask) is not installed; the message names the fix.
 
     Notes
     -----
-    ``time_column_name`` and the parameters after it apply to ``task="forecasting"`` only.
-    For forecasting ``n_cross_validations`` is the number of rolling-origin folds (default 3),
-    ``validation_size`` is refused, and no ensembles are built. Columns other than the time,
-    series-id, label and known-in-advance feature columns are not used. (Azure AutoML instead
-    treats every other column as known in advance unless listed as unknown; here they are
-    named, so that a forecast from the history alone works unless features were asked for.)
+    With known-in-advance features, forecasting needs their values for the steps ahead:
+    rows after each series' last labelled one, with the label empty.
+
+    For forecasting no ensembles are built, and columns other than the time, series-id,
+    label and known-in-advance feature columns are not used. (Azure AutoML instead treats
+    every other column as known in advance unless listed as unknown; here they are named,
+    so that a forecast from the history alone works unless features were asked for.)
+
+    Examples
+    --------
+    >>> from jupyter_automl_codegen import AutoMLConfig
+    >>> config = AutoMLConfig(task="classification", label_column_name="species",
+    ...                       experiment_timeout_seconds=30, max_trials=20)
+    >>> config.validate().primary_metric
+    'AUC_weighted'
     """
 
     task: str
@@ -94,13 +132,25 @@ class AutoMLConfig:
     known_feature_column_names: list[str] | None = None
 
     def validate(self) -> AutoMLConfig:
-        """Check every value and fill in the defaults; returns self for chaining."""
+        """Check every value and fill in the defaults.
+
+        Returns
+        -------
+        AutoMLConfig
+            This config, for chaining.
+
+        Raises
+        ------
+        ConfigError
+            A value is invalid, or an extra the settings need is not installed.
+        """
         if self.task not in TASKS:
             raise ConfigError(f"task={self.task!r} is not supported; use one of {TASKS}.")
         if not isinstance(self.label_column_name, str) or not self.label_column_name:
             raise ConfigError("label_column_name must name the column to predict.")
         if self.task == "forecasting":
-            self._validate_forecasting()
+            require("forecasting", "task='forecasting'")
+            check_forecasting_config(self)
         if self.primary_metric is None:
             self.primary_metric = DEFAULT_PRIMARY_METRIC[self.task]
         try:
@@ -171,50 +221,7 @@ class AutoMLConfig:
                 "trial_memory_mb applies to local worker processes only; on a Dask cluster "
                 "limit memory with the workers' own memory_limit (dask worker --memory-limit)."
             )
-        import_distributed()  # a clear error, naming the extra to install
-
-    def _validate_forecasting(self) -> None:
-        if not isinstance(self.time_column_name, str) or not self.time_column_name:
-            raise ConfigError("forecasting needs time_column_name, the column of timestamps.")
-        ids = self.time_series_id_column_names
-        if ids is not None and (
-            not isinstance(ids, (list, tuple)) or not all(isinstance(c, str) and c for c in ids)
-        ):
-            raise ConfigError(
-                f"time_series_id_column_names={ids!r} must be a list of column names."
-            )
-        if ids is not None and len(set(ids)) != len(ids):
-            raise ConfigError(f"time_series_id_column_names={ids!r} names a column twice.")
-        features = self.known_feature_column_names
-        if features is not None and (
-            not isinstance(features, (list, tuple))
-            or not all(isinstance(c, str) and c for c in features)
-        ):
-            raise ConfigError(
-                f"known_feature_column_names={features!r} must be a list of column names."
-            )
-        roles = [self.label_column_name, self.time_column_name, *(ids or []), *(features or [])]
-        if len(set(roles)) != len(roles):
-            raise ConfigError(
-                f"the label, time and series-id columns must be different columns, got {roles!r}."
-            )
-        horizon = self.forecast_horizon
-        if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:
-            raise ConfigError(f"forecast_horizon={horizon!r} must be a positive integer.")
-        if self.freq is not None:
-            from pandas.tseries.frequencies import to_offset
-
-            try:
-                to_offset(self.freq)
-            except (ValueError, TypeError):
-                raise ConfigError(
-                    f"freq={self.freq!r} is not a pandas frequency such as 'D', 'W' or 'MS'."
-                ) from None
-        if self.validation_size is not None:
-            raise ConfigError(
-                "forecasting validates by rolling origin; set n_cross_validations (the number "
-                "of folds), not validation_size."
-            )
+        require("dask", "running trials on a Dask cluster")  # names the extra to install
 
     def algorithms(self) -> list[str]:
         """The algorithm names this experiment may try, in the zoo's order: those named in

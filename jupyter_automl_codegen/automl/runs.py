@@ -11,7 +11,27 @@ from .profiling import FeaturizationPlan
 
 
 class ChildRun:
-    """One trained pipeline: its algorithm, metrics, spec and model."""
+    """One trained pipeline: its algorithm, metrics, spec and model.
+
+    Parameters
+    ----------
+    store : RunStore
+        The run store holding the run.
+    run_id : str
+        The child run's id.
+
+    Raises
+    ------
+    NotFoundError
+        No run has this id in the store.
+
+    Examples
+    --------
+    >>> best = run.get_best_child()  # doctest: +SKIP
+    >>> best.algorithm, best.primary_metric_value  # doctest: +SKIP
+    ('LightGBM', 0.998)
+    >>> best.predict(new_rows)  # doctest: +SKIP
+    """
 
     def __init__(self, store: RunStore, run_id: str):
         self._store = store
@@ -60,10 +80,22 @@ class ChildRun:
         return self._record.error
 
     def get_metrics(self) -> dict:
+        """Every validation metric of the run, by name."""
         return dict(self._record.metrics)
 
     def get_model(self):
-        """The fitted pipeline, loaded from the store after its SHA-256 is checked."""
+        """The fitted pipeline, loaded from the store after its SHA-256 is checked.
+
+        Returns
+        -------
+        sklearn.pipeline.Pipeline or object
+            The fitted scikit-learn pipeline (a forecasting run: its fitted forecaster).
+
+        Raises
+        ------
+        StoreError
+            The run has no model (it failed), or its file does not match its SHA-256.
+        """
         return self._store.load_model(self.id)
 
     def _parent_properties(self) -> dict:
@@ -84,6 +116,23 @@ class ChildRun:
         values for the steps ahead from rows after each series' last labelled one (the
         label empty). Classical (per-series) models are fitted again on the
         given history with the run's configuration; a global ML model reads its lags from it.
+
+        Parameters
+        ----------
+        history : pandas.DataFrame
+            The series up to the forecast's start, with the training data's columns.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per series and step: the series ids, the time and ``prediction``.
+
+        Raises
+        ------
+        ValueError
+            The run is not a forecasting run.
+        DataError
+            The history (or the known features' future rows) cannot be used.
         """
         from .forecasting.evaluation import (
             forecast_after_history,
@@ -110,7 +159,23 @@ class ChildRun:
         return forecast_frame(predicted, keys, settings)
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
-        """Predictions in the original label values (class codes are decoded)."""
+        """Predictions in the original label values (class codes are decoded).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Rows with the training data's feature columns (the label may be absent).
+
+        Returns
+        -------
+        pandas.Series
+            One prediction per row, named ``prediction``, on ``frame``'s index.
+
+        Raises
+        ------
+        ValueError
+            The run is a forecasting run (use ``forecast``).
+        """
         if "forecasting" in self._parent_properties():
             raise ValueError(
                 f"run {self.id} is a forecasting run; use forecast(history) for the steps "
@@ -123,7 +188,23 @@ class ChildRun:
         return pd.Series(predictions, index=frame.index, name="prediction")
 
     def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Class probabilities, one column per class in the model's class order."""
+        """Class probabilities, one column per class in the model's class order.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Rows with the training data's feature columns.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per class, on ``frame``'s index.
+
+        Raises
+        ------
+        ValueError
+            The run is a regression model.
+        """
         classes = self._classes()
         if classes is None:
             raise ValueError(f"run {self.id} is a regression model; it has no probabilities.")
@@ -132,7 +213,30 @@ class ChildRun:
 
 
 class AutoMLRun:
-    """The parent run of a submitted experiment and its child runs."""
+    """The parent run of a submitted experiment and its child runs (what ``submit`` and
+    ``resume`` return).
+
+    Parameters
+    ----------
+    store : RunStore
+        The run store holding the experiment.
+    run_id : str
+        The parent run's id (``Experiment.parent_run_id``).
+
+    Raises
+    ------
+    NotFoundError
+        No run has this id in the store.
+
+    Examples
+    --------
+    >>> run = submit(config, data)  # doctest: +SKIP
+    >>> run.status  # doctest: +SKIP
+    'completed'
+    >>> best, model = run.get_output()  # doctest: +SKIP
+    >>> [child.algorithm for child in run.leaderboard()[:3]]  # doctest: +SKIP
+    ['LightGBM', 'VotingEnsemble', 'XGBoost']
+    """
 
     def __init__(self, store: RunStore, run_id: str):
         self._store = store
@@ -161,7 +265,13 @@ class AutoMLRun:
         return [ChildRun(self._store, run.id) for run in runs]
 
     def leaderboard(self) -> list[ChildRun]:
-        """Completed child runs, best primary metric first."""
+        """Completed child runs, best primary metric first.
+
+        Returns
+        -------
+        list of ChildRun
+            The completed child runs, ties to the earlier trial.
+        """
         metric = self.primary_metric
         runs = self._store.list_runs(
             self.experiment_id,
@@ -172,15 +282,39 @@ class AutoMLRun:
         return [ChildRun(self._store, run.id) for run in runs]
 
     def get_best_child(self) -> ChildRun:
+        """The leaderboard's first run.
+
+        Returns
+        -------
+        ChildRun
+            The completed child run with the best primary metric.
+
+        Raises
+        ------
+        LookupError
+            No child run completed.
+        """
         board = self.leaderboard()
         if not board:
             raise LookupError(f"experiment run {self.id} has no completed child run.")
         return board[0]
 
     def get_output(self):
-        """``(best child run, its fitted model)``, as Azure AutoML's ``get_output``."""
+        """The best child run and its fitted model, as Azure AutoML's ``get_output``.
+
+        Returns
+        -------
+        tuple of (ChildRun, object)
+            The best child run and its fitted pipeline.
+
+        Raises
+        ------
+        LookupError
+            No child run completed.
+        """
         best = self.get_best_child()
         return best, best.get_model()
 
     def get_metrics(self) -> dict:
+        """The best child run's metrics, by name."""
         return self.get_best_child().get_metrics()

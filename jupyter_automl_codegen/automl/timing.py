@@ -19,6 +19,9 @@ from __future__ import annotations
 import math
 import statistics
 
+# A trial (or ensemble) whose estimated duration overshoots the time left by more than this
+# share is not started.
+BUDGET_SLACK = 0.02
 # Two trials of one algorithm give its own fixed part only when their costs differ this much.
 DISTINCT_COSTS = 2.0
 

@@ -1,15 +1,16 @@
 """Training from a notebook: ``submit`` shows the model panel of its experiment when it ends.
 
 Only inside a Jupyter kernel (a frontend that can show widgets): plain Python, scripts,
-terminal IPython and the command line get the run and nothing else. The progress bar is the
-engine's ``tqdm.auto`` bar, which becomes a widget bar in a notebook.
+terminal IPython and the command line get the run and nothing else. Importing this module
+registers :func:`present_experiment` as the engine's presenter (see ``_presenters``). The
+progress bar is the engine's ``tqdm.auto`` bar, which becomes a widget bar in a notebook.
 """
 
 from __future__ import annotations
 
 import os
 
-from ..automl.experiment import submit as _submit_experiment
+from .._presenters import register_experiment_presenter
 from ..code_folder import DEFAULT_SHARED_FOLDER
 from ..store import RunStore
 from .environment import in_kernel
@@ -31,36 +32,14 @@ def show_panel(
     return panel
 
 
-def submit(
-    config,
-    training_data,
-    *,
-    store: RunStore | str | os.PathLike[str] | None = None,
-    experiment_name: str | None = None,
-    show_progress: bool = True,
-    show_panel: bool | None = None,
-):
-    """Run an AutoML experiment to completion and return its parent run (``AutoMLRun``).
-
-    ``training_data`` is a DataFrame or the path of a CSV or Parquet file. Bad data raises
-    ``DataError`` and bad settings ``ConfigError`` before anything is written to the store.
-    ``show_progress`` shows a progress bar (a widget in a notebook). ``show_panel`` shows
-    the model panel of the experiment when it ends; by default only inside a Jupyter
-    kernel, never in plain Python or on the command line.
-    """
-    run_store = store if isinstance(store, RunStore) else RunStore(store)
-    run = _submit_experiment(
-        config,
-        training_data,
-        store=run_store,
-        experiment_name=experiment_name,
-        show_progress=show_progress,
-    )
+def present_experiment(run, *, store: RunStore, show_panel: bool | None = None) -> None:
+    """Show the panel of ``run``'s experiment: when asked, or by default inside a kernel."""
     if show_panel or (show_panel is None and in_kernel()):
-        _show(run.experiment_id, store=run_store)
-    return run
+        _show(run.experiment_id, store=store)
 
 
 _show = show_panel
 
-__all__ = ["show_panel", "submit"]
+register_experiment_presenter(present_experiment)
+
+__all__ = ["present_experiment", "show_panel"]

@@ -203,7 +203,7 @@ def test_a_worker_killed_mid_trial_costs_at_most_that_trial(cluster, tmp_path):
 def test_without_dask_the_flag_gives_a_clear_error(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
     config = _config("tcp://127.0.0.1:1")
-    with pytest.raises(ConfigError, match=r"pip install jupyter-automl-codegen\[dask\]"):
+    with pytest.raises(ConfigError, match=r"pip install 'jupyter-automl-codegen\[dask\]'"):
         config.validate()
     data = tmp_path / "penguins.csv"
     load_dataset("penguins").frame.to_csv(data, index=False)
@@ -211,7 +211,7 @@ def test_without_dask_the_flag_gives_a_clear_error(monkeypatch, tmp_path, capsys
     code = cli_main(argv + ["--task", "classification", "--dask-scheduler", "tcp://127.0.0.1:1"])
     assert code == 2
     error = capsys.readouterr().err
-    assert "pip install jupyter-automl-codegen[dask]" in error and "Traceback" not in error
+    assert "pip install 'jupyter-automl-codegen[dask]'" in error and "Traceback" not in error
     assert not (tmp_path / "store").exists()
 
 
@@ -255,11 +255,11 @@ def test_script_run_notebook_runs_the_script_on_the_cluster(cluster, dask_run, t
 def test_a_trial_over_its_time_limit_on_dask_fails_and_the_search_goes_on(
     cluster, tmp_path, monkeypatch
 ):
-    from jupyter_automl_codegen.automl import experiment
+    from jupyter_automl_codegen.automl import search_loop
 
     from .. import fault_trials
 
-    monkeypatch.setattr(experiment, "run_trial", fault_trials.briefly_hanging_run_trial)
+    monkeypatch.setattr(search_loop, "run_trial", fault_trials.briefly_hanging_run_trial)
     config = _config(
         cluster.scheduler_address,
         trial_timeout_seconds=4,

@@ -28,8 +28,8 @@ from jupyter_automl_codegen.automl.ensembles import (
     plan_voting,
     reserve_seconds,
 )
-from jupyter_automl_codegen.automl.experiment import BUDGET_SLACK
 from jupyter_automl_codegen.automl.runs import ChildRun
+from jupyter_automl_codegen.automl.timing import BUDGET_SLACK
 from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 from jupyter_automl_codegen.server.serialize import run_detail
 from jupyter_automl_codegen.spec import from_spec, to_spec

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_automl_codegen import AutoMLConfig, ConfigError, load_dataset, submit
-from jupyter_automl_codegen.automl import experiment
+from jupyter_automl_codegen.automl import search_loop
 from jupyter_automl_codegen.cli import main as cli_main
 
 from .. import fault_trials
@@ -17,7 +17,7 @@ ENSEMBLES = ("VotingEnsemble", "StackEnsemble")
 
 
 def _train(tmp_path, monkeypatch, function, **overrides):
-    monkeypatch.setattr(experiment, "run_trial", function)
+    monkeypatch.setattr(search_loop, "run_trial", function)
     penguins = load_dataset("penguins")
     settings = dict(
         task=penguins.task,
@@ -44,7 +44,7 @@ def _split_by_target(run):
 def test_a_trial_over_its_time_limit_fails_and_the_search_goes_on(tmp_path, monkeypatch, capsys):
     data = tmp_path / "penguins.csv"
     load_dataset("penguins").frame.to_csv(data, index=False)
-    monkeypatch.setattr(experiment, "run_trial", fault_trials.hanging_run_trial)
+    monkeypatch.setattr(search_loop, "run_trial", fault_trials.hanging_run_trial)
     code = cli_main(
         ["--store", str(tmp_path / "store"), "train", str(data), "--label", "species"]
         + ["--task", "classification", "--max-trials", "6", "--workers", "2"]

@@ -374,7 +374,7 @@ def test_bad_forecasting_input_is_one_line_exit_2(tmp_path, case):
     assert not list((store / "runs").glob("*")) if (store / "runs").exists() else True
 
 
-def test_config_errors_name_the_parameter():
+def test_config_errors_name_the_parameter(tmp_path):
     with pytest.raises(ConfigError, match="forecast_horizon"):
         AutoMLConfig(
             task="forecasting", label_column_name="y", time_column_name="t", forecast_horizon=-1
@@ -386,7 +386,15 @@ def test_config_errors_name_the_parameter():
     frame = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=10), "y": np.arange(10.0)})
     config = AutoMLConfig(task="forecasting", label_column_name="y", time_column_name="t")
     with pytest.raises(DataError, match="too short"):
-        submit(config, frame, store=None, show_progress=False)
+        submit(config, frame, store=tmp_path / "store", show_progress=False)
+    assert not (tmp_path / "store").exists()  # refused before anything is stored
+
+
+def test_without_the_forecasting_extra_the_task_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "statsforecast", None)  # import statsforecast fails
+    config = AutoMLConfig(task="forecasting", label_column_name="y", time_column_name="t")
+    with pytest.raises(ConfigError, match=r"pip install 'jupyter-automl-codegen\[forecasting\]'"):
+        config.validate()
 
 
 def test_generated_notebooks_run_for_a_forecasting_run(forecasting_store, tmp_path, monkeypatch):

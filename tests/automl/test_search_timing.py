@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_automl_codegen.automl.experiment import FIRST_ROUND_SHARE, _propose
 from jupyter_automl_codegen.automl.search import Searcher
+from jupyter_automl_codegen.automl.search_loop import FIRST_ROUND_SHARE, propose
 from jupyter_automl_codegen.automl.timing import TrialTimes
 from jupyter_automl_codegen.automl.zoo import ALGORITHMS, algorithm_names
 
@@ -87,11 +87,11 @@ def test_a_slow_starting_point_waits_for_the_draw_instead_of_filling_the_first_r
         "RandomForest", searcher.estimated_cost("RandomForest"), starting_point=True
     )
     plenty = forest / FIRST_ROUND_SHARE * 2
-    assert _propose(searcher, times, plenty).algorithm == "RandomForest"
+    assert propose(searcher, times, plenty).algorithm == "RandomForest"
     # with less time left the forest's start waits: the draw (seed 0) grows LightGBM
     searcher = Searcher("classification", ["RandomForest", "LightGBM"], 0, 40_000, 20)
     for loss in (0.5, 0.3):
         searcher.tell(searcher.propose("LightGBM"), loss)
-    proposal = _propose(searcher, times, forest / FIRST_ROUND_SHARE / 2)
+    proposal = propose(searcher, times, forest / FIRST_ROUND_SHARE / 2)
     assert proposal.algorithm == "LightGBM"
     assert not searcher.starting_point("LightGBM")

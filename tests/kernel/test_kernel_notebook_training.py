@@ -8,7 +8,7 @@ import sys
 from IPython.utils.capture import capture_output
 
 import jupyter_automl_codegen
-from jupyter_automl_codegen import ModelBrowser
+from jupyter_automl_codegen import AutoMLConfig, ModelBrowser, RunStore, load_dataset
 from jupyter_automl_codegen.kernel import browser, notebook_training
 
 from ..kernel_tools import shell_fixture  # noqa: F401 (fixture "shell")
@@ -16,16 +16,24 @@ from ..kernel_tools import shell_fixture  # noqa: F401 (fixture "shell")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
-def _fake_submit(run):
-    def submit(config, training_data, **kwargs):
-        return run
+def _train(store):
+    """A real experiment through the package's ``submit``: a small sample, two trials."""
+    penguins = load_dataset("penguins").frame.sample(120, random_state=0)
+    config = AutoMLConfig(
+        task="classification",
+        label_column_name="species",
+        max_trials=2,
+        allowed_models=["LogisticRegression"],
+        n_cross_validations=2,
+        enable_voting_ensemble=False,
+        enable_stack_ensemble=False,
+        enable_code_generation=False,
+        max_concurrent_iterations=1,
+    )
+    return jupyter_automl_codegen.submit(config, penguins, store=store, show_progress=False)
 
-    return submit
 
-
-def test_submit_in_a_kernel_shows_the_panel_of_its_experiment(shell, trained_store, monkeypatch):
-    run = trained_store["classification"]
-    monkeypatch.setattr(notebook_training, "_submit_experiment", _fake_submit(run))
+def test_submit_in_a_kernel_shows_the_panel_of_its_experiment(shell, tmp_path, monkeypatch):
     monkeypatch.setattr(notebook_training, "in_kernel", lambda: True)
     panels = []
 
@@ -35,21 +43,23 @@ def test_submit_in_a_kernel_shows_the_panel_of_its_experiment(shell, trained_sto
             panels.append(self)
 
     monkeypatch.setattr(browser, "ModelBrowser", RecordedBrowser)
+    store = RunStore(tmp_path / "store")
     with capture_output() as captured:
-        result = jupyter_automl_codegen.submit(None, None, store=trained_store["store"])
-    assert result is run
+        run = _train(store)
+    assert run.status == "completed"
+    assert len(run.get_children()) == 2
     [panel] = panels
     [widget] = [out for out in captured.outputs if WIDGET_MIME in out.data]
     assert widget.data[WIDGET_MIME]["model_id"] == panel.model_id
     assert panel.experiment_id == run.experiment_id
+    assert panel.store is store
     panel.close()
 
 
-def test_submit_outside_a_kernel_shows_nothing(shell, trained_store, monkeypatch):
-    run = trained_store["regression"]
-    monkeypatch.setattr(notebook_training, "_submit_experiment", _fake_submit(run))
+def test_submit_outside_a_kernel_shows_nothing(shell, tmp_path):
     with capture_output() as captured:  # a plain IPython shell has no kernel
-        assert jupyter_automl_codegen.submit(None, None, store=trained_store["store"]) is run
+        run = _train(tmp_path / "store")
+    assert run.status == "completed"
     assert captured.outputs == [] and captured.stdout == ""
 
 
