@@ -11,7 +11,7 @@ import os
 
 from ..automl.experiment import submit as _submit_experiment
 from ..code_folder import DEFAULT_SHARED_FOLDER
-from ..store import RunStore
+from ..store import RunStore, as_run_store
 from .environment import in_kernel
 
 
@@ -48,7 +48,7 @@ def submit(
     the model panel of the experiment when it ends; by default only inside a Jupyter
     kernel, never in plain Python or on the command line.
     """
-    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_store = as_run_store(store)
     run = _submit_experiment(
         config,
         training_data,

@@ -20,6 +20,7 @@ from .ids import (
     validate_run_id,
 )
 from .location import DEFAULT_STORE_ENV, resolve_store_root
+from .opening import as_run_store
 from .records import Experiment, Run
 from .run_store import (
     DB_NAME,
@@ -54,6 +55,7 @@ __all__ = [
     "StoreError",
     "StoreIntegrityError",
     "StoreStateError",
+    "as_run_store",
     "interrupted_message",
     "resolve_store_root",
     "validate_experiment_id",
