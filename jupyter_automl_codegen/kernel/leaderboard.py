@@ -85,9 +85,7 @@ def load_leaderboard(
     metric = sort_metric or experiment.primary_metric
     return Leaderboard(
         experiment=experiment,
-        runs=tuple(
-            sort_runs(runs, metric, experiment.primary_metric, best_first=best_first)
-        ),
+        runs=tuple(sort_runs(runs, metric, experiment.primary_metric, best_first=best_first)),
         sort_metric=metric,
         best_first=best_first,
         best_run_id=best_run_id(experiment, runs),

@@ -10,6 +10,7 @@ from .errors import (
     StoreError,
     StoreIntegrityError,
     StoreStateError,
+    StoreUnavailableError,
 )
 from .ids import (
     EXPERIMENT_ID_PATTERN,
@@ -55,6 +56,7 @@ __all__ = [
     "StoreError",
     "StoreIntegrityError",
     "StoreStateError",
+    "StoreUnavailableError",
     "as_run_store",
     "interrupted_message",
     "resolve_store_root",

@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from . import files
 from .connection import ConnectionManager, read_transaction, write_transaction
-from .errors import NotFoundError, StoreError, StoreIntegrityError, StoreStateError
+from .errors import (
+    NotFoundError,
+    StoreError,
+    StoreIntegrityError,
+    StoreStateError,
+    StoreUnavailableError,
+)
 from .ids import (
     child_run_id,
     new_experiment_id,
@@ -77,12 +83,8 @@ FROM experiments e JOIN runs p ON p.id = e.parent_run_id
 
 
 def disk_full_message(root: Path, path: object = None) -> str:
-    """Error for a write that found no space left where the store lives."""
-    where = f" writing {path}" if path else ""
-    return (
-        f"the disk holding the run store {root} is full{where}; free some space (the runs "
-        "finished so far are kept) or choose another --store directory"
-    )
+    """The fact of a full disk as text; prefer raising ``StoreUnavailableError`` directly."""
+    return str(StoreUnavailableError(root, "disk_full", path=path))
 
 
 def interrupted_message(pid: int) -> str:
@@ -121,23 +123,18 @@ class RunStore:
             for directory in (self.root, self.experiments_dir, self.runs_dir):
                 directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(
-                f"cannot create the run store directory {self.root}: "
-                f"{exc.strerror or exc}; choose another --store directory"
+            raise StoreUnavailableError(
+                self.root, "cannot_create", str(exc.strerror or exc)
             ) from exc
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StoreError(
-                f"the run store directory {self.root} is not writable; "
-                "fix its permissions or choose another --store directory"
-            )
+            raise StoreUnavailableError(self.root, "not_writable")
         self._connections = ConnectionManager(self.db_path)
         try:
             ensure_schema(self._connections.get(), str(self.db_path))
         except sqlite3.Error as exc:
             self._connections.close()
-            raise StoreError(
-                f"cannot open the run store database {self.db_path}: {exc}. If the file is "
-                "damaged, move it away, or choose another --store directory"
+            raise StoreUnavailableError(
+                self.root, "unreadable_database", str(exc), self.db_path
             ) from exc
         except BaseException:
             self._connections.close()
@@ -173,11 +170,11 @@ class RunStore:
             yield
         except sqlite3.Error as exc:
             if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-                raise StoreError(disk_full_message(self.root, self.db_path)) from exc
+                raise StoreUnavailableError(self.root, "disk_full", path=self.db_path) from exc
             raise StoreError(f"run store database {self.db_path}: {exc}") from exc
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise StoreError(disk_full_message(self.root, exc.filename)) from exc
+                raise StoreUnavailableError(self.root, "disk_full", path=exc.filename) from exc
             raise
 
     @contextmanager
