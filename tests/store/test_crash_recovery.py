@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -204,6 +205,17 @@ def test_resume_continues_an_interrupted_forecasting_experiment(tmp_path):
     assert store.get_experiment(experiment.id).best_run_id is not None
 
 
+_CHECK_INSIDE = """
+import json, sys
+from pathlib import Path
+from tests.store.test_crash_recovery import _check_store
+store = _check_store(Path(sys.argv[1]))
+(experiment,) = store.list_experiments()
+completed = store.count_runs(experiment.id, "completed")
+print(json.dumps({"id": experiment.id, "status": experiment.status, "completed": completed}))
+"""
+
+
 def _cli(disk: SmallDisk, store_root, *args):
     """``automl-codegen --store store_root ...`` run where the small disk is mounted."""
     command = [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", str(store_root)]
@@ -240,12 +252,19 @@ def test_a_full_disk_gives_a_clear_error_and_a_store_that_reopens(tmp_path, peng
         assert result.returncode == 2, (result.stdout[-500:], result.stderr[-2000:])
         assert "is full" in result.stderr and "Traceback" not in result.stderr
         filler.unlink()
-        store = _check_store(disk.outside(store_root))
-        (experiment,) = store.list_experiments()
-        assert experiment.status == "failed"
-        assert store.count_runs(experiment.id, "completed") >= 1
-        store.close()
-        listed = _cli(disk, store_root, "runs", experiment.id, "--json")
+        # SQLite resolves /proc/<pid>/root, so the store is checked inside the namespace.
+        checked = subprocess.run(
+            disk.command([sys.executable, "-c", _CHECK_INSIDE, str(store_root)]),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=Path(__file__).parents[2],
+        )
+        assert checked.returncode == 0, checked.stderr[-3000:]
+        experiment = json.loads(checked.stdout)
+        assert experiment["status"] == "failed"
+        assert experiment["completed"] >= 1
+        listed = _cli(disk, store_root, "runs", experiment["id"], "--json")
         assert listed.returncode == 0, listed.stderr
         assert json.loads(listed.stdout)
     finally:
