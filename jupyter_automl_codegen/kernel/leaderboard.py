@@ -58,16 +58,6 @@ def _value(value) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
-def sort_runs(
-    runs: Sequence[Run], metric: str, primary_metric: str, *, best_first: bool = True
-) -> list[Run]:
-    """Runs in the store's ranking order on ``metric`` (see ``store.ranking``).
-
-    On the primary metric that is the engine's order, so the first row is its best run.
-    """
-    return rank_runs(runs, None if metric == primary_metric else metric, best_first=best_first)
-
-
 def best_run_id(experiment: Experiment, runs: Sequence[Run]) -> str | None:
     """The experiment's recorded best run, else the current leader on the primary metric."""
     if experiment.best_run_id is not None:
@@ -85,11 +75,11 @@ def load_leaderboard(
     metric = sort_metric or experiment.primary_metric
     return Leaderboard(
         experiment=experiment,
-        runs=tuple(sort_runs(runs, metric, experiment.primary_metric, best_first=best_first)),
+        runs=tuple(rank_runs(runs, metric, best_first=best_first)),  # store.ranking
         sort_metric=metric,
         best_first=best_first,
         best_run_id=best_run_id(experiment, runs),
     )
 
 
-__all__ = ["BEST_MARK", "Leaderboard", "best_run_id", "load_leaderboard", "sort_runs"]
+__all__ = ["BEST_MARK", "Leaderboard", "best_run_id", "load_leaderboard"]
