@@ -19,7 +19,7 @@ from pathlib import Path
 from .datasets import DATASET_NAMES
 from .errors import UserInputError
 from .listing import experiments_table, leaderboard_table
-from .store import RunStore, StoreError
+from .store import RunStore, StoreError, StoreUnavailableError
 
 PROG = "automl-codegen"
 EXIT_USAGE = 2
@@ -154,11 +154,32 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (CommandError, UserInputError, StoreError, LookupError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        if isinstance(error, StoreUnavailableError):
+            message = f"{error}; {store_fix(error)}"
         print(f"{PROG}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+
+
+# What a user of the command line can do about a store that cannot be used.
+_STORE_FIXES = {
+    "cannot_create": "choose another --store directory",
+    "not_writable": "fix its permissions or choose another --store directory",
+    "unreadable_database": (
+        "if the file is damaged, move it away, or choose another --store directory"
+    ),
+    "no_wal": "choose another --store directory on a local disk",
+    "disk_full": (
+        "free some space (the runs finished so far are kept) or choose another --store directory"
+    ),
+}
+
+
+def store_fix(error: StoreUnavailableError) -> str:
+    """The command line's advice for a store that cannot be used: its ``--store`` flag."""
+    return _STORE_FIXES[error.problem]
 
 
 def _open_store(args) -> RunStore:

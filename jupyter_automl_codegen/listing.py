@@ -1,15 +1,14 @@
 """Plain-text tables of experiments and leaderboards: what the CLI and ``%codegen list`` print.
 
-Reads the store only (and the metric directions), so listing never imports the engine.
+Reads the store only (and its ranking rule), so listing never imports the engine.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from .metric_directions import GREATER_IS_BETTER
 from .store import Experiment, Run, RunStore
+from .store.ranking import rank_runs, ranked_value
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -38,24 +37,13 @@ def algorithm_label(run: Run) -> str:
     return f"{scaler}, {run.algorithm}" if scaler else str(run.algorithm)
 
 
-def ranked_runs(runs: Sequence[Run], metric: str) -> list[Run]:
-    """Completed runs best first on ``metric`` (ties keep trial order), then the others."""
-    sign = -1 if GREATER_IS_BETTER.get(metric, True) else 1
-
-    def order(run: Run):
-        value = run.metrics.get(metric)
-        return (run.status != "completed", math.inf if value is None else sign * value)
-
-    return sorted(runs, key=order)
-
-
 def leaderboard_table(store: RunStore, experiment_id: str) -> str:
-    """The experiment's child runs ranked by its primary metric, and the first failure."""
+    """The experiment's child runs in the one ranking order, and the first failure."""
     metric = store.get_experiment(experiment_id).primary_metric
     runs = store.list_runs(experiment_id)
     rows = []
-    for rank, run in enumerate(ranked_runs(runs, metric), start=1):
-        value = run.metrics.get(metric)
+    for rank, run in enumerate(rank_runs(runs), start=1):
+        value = ranked_value(run)  # the number ranked on, as the sidebar shows it
         rows.append(
             (
                 str(rank),
@@ -78,5 +66,4 @@ __all__ = [
     "experiments_table",
     "format_table",
     "leaderboard_table",
-    "ranked_runs",
 ]

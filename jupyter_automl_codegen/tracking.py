@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .store import RunStore
+from .store import RunStore, as_run_store
 
 SCRIPT_RUN_ALGORITHM = "ScriptRun"
 
@@ -35,7 +35,7 @@ def run_script(
     dict: label, time column, series ids, horizon, frequency, season length, folds, known
     features); the source run's when not given.
     """
-    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_store = as_run_store(store)
     source = run_store.get_run(source_run_id)
     experiment = run_store.get_experiment(source.experiment_id)
     script_path, output_dir = Path(script_path).resolve(), Path(output_dir).resolve()

@@ -19,7 +19,7 @@ from .automl.versions import library_versions
 from .codegen import CodegenContext, CodegenError, generate_code
 from .errors import DataError
 from .spec import SpecError, to_spec
-from .store import RunStore
+from .store import RunStore, as_run_store
 from .stored_code import generate_run_code
 
 USER_DATA_FILE = "training_data.parquet"
@@ -78,7 +78,7 @@ def generate_training_code(
         A run id that is not valid, not in the store, or not a completed child run.
     """
     if isinstance(source, str):
-        run_store = store if isinstance(store, RunStore) else RunStore(store)
+        run_store = as_run_store(store)
         return generate_run_code(run_store, source, out_dir)
     if training_data is None or label is None:
         raise DataError("give training_data and label to generate code for an estimator.")

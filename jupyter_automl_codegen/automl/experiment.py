@@ -24,7 +24,7 @@ import pandas as pd
 
 from .._presenters import present_experiment
 from ..errors import UserInputError
-from ..store import RunStore
+from ..store import RunStore, as_run_store
 from .config import AutoMLConfig
 from .data import read_table
 from .ensembles import STACK, VOTING
@@ -114,7 +114,7 @@ def submit(
         source, frame = "DataFrame", training_data
     driver = task_driver(config.task)
     data = driver.check_data(config, frame)
-    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_store = as_run_store(store)
     experiment, parent = run_store.create_experiment(
         experiment_name or Path(source).stem,
         task=config.task,
@@ -188,7 +188,7 @@ def resume(
     >>> from jupyter_automl_codegen import resume
     >>> run = resume("3f2a9c1e")  # doctest: +SKIP
     """
-    run_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_store = as_run_store(store)
     experiment = run_store.get_experiment(experiment_id)
     parent = run_store.get_run(experiment.parent_run_id)
     if parent.status not in ("failed", "canceled"):

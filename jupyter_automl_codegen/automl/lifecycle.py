@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..store import RunStore, StoreError
-from ..store.run_store import disk_full_message
+from ..store import RunStore, StoreError, StoreUnavailableError
 from .compute import Compute, DaskCompute, LocalCompute
 from .config import AutoMLConfig
 from .data import DataError
@@ -69,14 +68,14 @@ def interrupted(child) -> bool:
 
 
 def end_on_error(run_store: RunStore, parent_id: str, error: BaseException) -> None:
-    """Mark the experiment failed (canceled on Ctrl-C); a full disk becomes a StoreError."""
+    """Mark the experiment failed (canceled on Ctrl-C); a full disk becomes a StoreUnavailableError."""
     status = "canceled" if isinstance(error, KeyboardInterrupt) else "failed"
     try:
         run_store.finish_parent(parent_id, status, error=f"{type(error).__name__}: {error}")
     except StoreError:  # e.g. the disk is full: the next open of the store marks it failed
         pass
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-        raise StoreError(disk_full_message(run_store.root, error.filename)) from error
+        raise StoreUnavailableError(run_store.root, "disk_full", path=error.filename) from error
 
 
 def finish(run_store: RunStore, parent_id: str) -> AutoMLRun:

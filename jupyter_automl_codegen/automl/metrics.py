@@ -32,7 +32,7 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import label_binarize
 
-from ..metric_directions import GREATER_IS_BETTER
+from ..store.ranking import GREATER_IS_BETTER
 
 CLASSIFICATION_METRICS = (
     "accuracy",

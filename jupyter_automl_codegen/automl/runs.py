@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..store import RunStore
-from .metrics import GREATER_IS_BETTER
+from ..store.ranking import rank_runs
 from .preparation import prepare_features
 from .profiling import FeaturizationPlan
 
@@ -265,20 +265,14 @@ class AutoMLRun:
         return [ChildRun(self._store, run.id) for run in runs]
 
     def leaderboard(self) -> list[ChildRun]:
-        """Completed child runs, best primary metric first.
+        """Completed child runs ranked by the one rule (``store.ranking``), best first.
 
         Returns
         -------
         list of ChildRun
             The completed child runs, ties to the earlier trial.
         """
-        metric = self.primary_metric
-        runs = self._store.list_runs(
-            self.experiment_id,
-            status="completed",
-            order_by="primary_metric_value",
-            descending=GREATER_IS_BETTER[metric],
-        )
+        runs = rank_runs(self._store.list_runs(self.experiment_id, status="completed"))
         return [ChildRun(self._store, run.id) for run in runs]
 
     def get_best_child(self) -> ChildRun:

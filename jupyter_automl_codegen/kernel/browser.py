@@ -17,7 +17,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..code_folder import DEFAULT_SHARED_FOLDER, write_code_folder
-from ..store import TERMINAL_STATUSES, Experiment, RunStore
+from ..store import TERMINAL_STATUSES, Experiment, RunStore, as_run_store
 from ..stored_code import run_script_text
 from .errors import EXPECTED_ERRORS, error_line
 from .leaderboard import BEST_MARK, Leaderboard, load_leaderboard
@@ -60,7 +60,7 @@ class ModelBrowser(widgets.VBox):
         auto_refresh: bool = True,
         **kwargs,
     ):
-        self.store = store if isinstance(store, RunStore) else RunStore(store)
+        self.store = as_run_store(store)
         self.shared_folder = shared_folder
         self.auto_refresh = auto_refresh
         self.leaderboard: Leaderboard | None = None

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..listing import algorithm_label, format_table
-from ..metric_directions import GREATER_IS_BETTER
 from ..store import Experiment, Run, RunStore
+from ..store.ranking import best_run, rank_runs, ranked_value
 
 BEST_MARK = "★"
 
@@ -45,10 +45,10 @@ class Leaderboard:
                 str(run.iteration),
                 algorithm_label(run),
                 run.status,
-                _value(run.metrics.get(self.sort_metric)),
+                _value(ranked_value(run, self.sort_metric)),
             ]
             if self.sort_metric != primary:
-                row.append(_value(run.metrics.get(primary)))
+                row.append(_value(ranked_value(run)))
             rows.append(row)
         table = format_table(header, rows).splitlines()
         return table[0], table[1:]
@@ -58,31 +58,12 @@ def _value(value) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
-def sort_runs(runs: Sequence[Run], metric: str, *, best_first: bool = True) -> list[Run]:
-    """Runs with a value for ``metric`` in order (best first by default), then the rest.
-
-    The rest (failed, running, or without that metric) keep trial order; ties on the
-    metric keep trial order too.
-    """
-    greater = GREATER_IS_BETTER.get(metric, True)
-    descending = greater == best_first
-    scored = [run for run in runs if isinstance(run.metrics.get(metric), (int, float))]
-    scored_ids = {run.id for run in scored}
-    rest = [run for run in runs if run.id not in scored_ids]
-    scored.sort(key=lambda run: run.iteration)
-    scored.sort(key=lambda run: run.metrics[metric], reverse=descending)
-    return scored + sorted(rest, key=lambda run: run.iteration)
-
-
 def best_run_id(experiment: Experiment, runs: Sequence[Run]) -> str | None:
     """The experiment's recorded best run, else the current leader on the primary metric."""
     if experiment.best_run_id is not None:
         return experiment.best_run_id
-    completed = [run for run in runs if run.status == "completed"]
-    ranked = sort_runs(completed, experiment.primary_metric)
-    if ranked and ranked[0].metrics.get(experiment.primary_metric) is not None:
-        return ranked[0].id
-    return None
+    leader = best_run(runs)
+    return None if leader is None else leader.id
 
 
 def load_leaderboard(
@@ -94,11 +75,11 @@ def load_leaderboard(
     metric = sort_metric or experiment.primary_metric
     return Leaderboard(
         experiment=experiment,
-        runs=tuple(sort_runs(runs, metric, best_first=best_first)),
+        runs=tuple(rank_runs(runs, metric, best_first=best_first)),  # store.ranking
         sort_metric=metric,
         best_first=best_first,
         best_run_id=best_run_id(experiment, runs),
     )
 
 
-__all__ = ["BEST_MARK", "Leaderboard", "best_run_id", "load_leaderboard", "sort_runs"]
+__all__ = ["BEST_MARK", "Leaderboard", "best_run_id", "load_leaderboard"]

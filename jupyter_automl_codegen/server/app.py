@@ -9,7 +9,8 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Integer, TraitError, Unicode, default, validate
 
 from ..store import RunStore, resolve_store_root
-from .routes import API_PREFIX, handlers
+from .routes import handlers
+from .urls import API_PREFIX
 
 DEFAULT_SHARED_FOLDER = "automl_generated_code"
 

@@ -21,6 +21,7 @@ from ..store import (
     StoreError,
     StoreIntegrityError,
     StoreStateError,
+    StoreUnavailableError,
 )
 
 # An absolute POSIX or Windows path, or a file URL, not glued to a word or a placeholder.
@@ -79,9 +80,27 @@ def from_store_error(error: Exception) -> ApiError:
         return ApiError(409, message, "stored_file_damaged")
     if isinstance(error, CodegenError):
         return ApiError(409, f"code generation failed: {message}", "codegen_failed")
+    if isinstance(error, StoreUnavailableError):
+        return ApiError(503, f"{message}; {store_fix(error)}", "store_unavailable")
     if isinstance(error, StoreError):
         return ApiError(503, message, "store_unavailable")
     raise TypeError(f"not a store or codegen error: {type(error).__name__}")
+
+
+# The server's administrator names the store in the server's configuration.
+_ANOTHER_STORE = "set c.AutoMLCodegenApp.store to another folder in the Jupyter server config"
+_STORE_FIXES = {
+    "cannot_create": _ANOTHER_STORE,
+    "not_writable": f"fix its permissions, or {_ANOTHER_STORE}",
+    "unreadable_database": f"if the file is damaged, move it away, or {_ANOTHER_STORE}",
+    "no_wal": f"{_ANOTHER_STORE} on a local disk",
+    "disk_full": f"free some space (the runs finished so far are kept), or {_ANOTHER_STORE}",
+}
+
+
+def store_fix(error: StoreUnavailableError) -> str:
+    """What the server's administrator can do about a store that cannot be used."""
+    return _STORE_FIXES[error.problem]
 
 
 def maps_store_errors(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -104,4 +123,5 @@ __all__ = [
     "maps_store_errors",
     "reason_for",
     "redact_paths",
+    "store_fix",
 ]

@@ -19,12 +19,11 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from ..store import RunStore
-from ..stored_code import run_script_text
+from ..stored_code import generated_files, run_script_text
 from . import params
 from .errors import ApiError, http_error_message, maps_store_errors, reason_for, redact_paths
 from .openapi import openapi_document
 from .publish import publish
-from .run_code import generated_files
 from .serialize import experiment_summary, run_detail, run_summary
 from .shared_folder import api_path, safe_folder_name
 

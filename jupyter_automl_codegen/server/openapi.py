@@ -14,7 +14,7 @@ from jupyter_server.utils import url_path_join
 from .._version import __version__
 from ..store import EXPERIMENT_ID_PATTERN, RUN_ID_PATTERN, RUN_STATUSES
 from .params import MAX_INTEGER, ORDERS, SORT_PATTERN
-from .routes import API_PREFIX
+from .urls import API_PREFIX
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..metric_directions import GREATER_IS_BETTER
 from ..store import (
     EXPERIMENT_ID_PATTERN,
     METRIC_NAME_PATTERN,
@@ -21,6 +20,7 @@ from ..store import (
     validate_experiment_id,
     validate_run_id,
 )
+from ..store.ranking import RANKING_COLUMN, greater_is_better
 from .errors import ApiError
 
 SORT_FIELDS = ("primary_metric", "fit_time", "created_at", "iteration")
@@ -30,7 +30,7 @@ _SORT_RE = re.compile(SORT_PATTERN)
 MAX_INTEGER = 999_999_999
 _INTEGER_RE = re.compile(r"0|[1-9][0-9]{0,8}")
 # What ``sort`` means to RunStore.list_runs.
-_STORE_ORDER = {"primary_metric": "primary_metric_value"}
+_STORE_ORDER = {"primary_metric": RANKING_COLUMN}
 CODEGEN_BODY_KEYS = ("overwrite",)
 
 
@@ -76,7 +76,7 @@ class RunQuery:
             metric = self.sort.removeprefix("metrics.")
         if metric is None:
             return "asc"
-        return "desc" if GREATER_IS_BETTER.get(metric, True) else "asc"
+        return "desc" if greater_is_better(metric) else "asc"
 
 
 def run_query(get: Callable[[str], str | None], page_size: int, max_page_size: int) -> RunQuery:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..codegen.generate import SCRIPT
-from ..metric_directions import GREATER_IS_BETTER
 from ..store import Experiment, Run, RunStore
+from ..store.ranking import GREATER_IS_BETTER, RANKING_COLUMN, greater_is_better
 from ..stored_code import stored_code_dir
 from .errors import redact_paths
 
@@ -53,14 +53,11 @@ def _best_run(store: RunStore, experiment: Experiment) -> Run | None:
     """The recorded best run of a finished experiment, else the current leader."""
     if experiment.best_run_id is not None:
         return store.get_run(experiment.best_run_id)
-    greater = GREATER_IS_BETTER.get(experiment.primary_metric)
-    if greater is None:
-        return None
-    leaders = store.list_runs(
+    leaders = store.list_runs(  # rank 1 of store.ranking, read from the listing index
         experiment.id,
         status="completed",
-        order_by="primary_metric_value",
-        descending=greater,
+        order_by=RANKING_COLUMN,
+        descending=greater_is_better(experiment.primary_metric),
         limit=1,
     )
     return leaders[0] if leaders else None

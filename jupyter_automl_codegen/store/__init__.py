@@ -10,6 +10,7 @@ from .errors import (
     StoreError,
     StoreIntegrityError,
     StoreStateError,
+    StoreUnavailableError,
 )
 from .ids import (
     EXPERIMENT_ID_PATTERN,
@@ -20,6 +21,7 @@ from .ids import (
     validate_run_id,
 )
 from .location import DEFAULT_STORE_ENV, resolve_store_root
+from .opening import as_run_store
 from .records import Experiment, Run
 from .run_store import (
     DB_NAME,
@@ -54,6 +56,8 @@ __all__ = [
     "StoreError",
     "StoreIntegrityError",
     "StoreStateError",
+    "StoreUnavailableError",
+    "as_run_store",
     "interrupted_message",
     "resolve_store_root",
     "validate_experiment_id",

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import StoreError
+from .errors import StoreError, StoreUnavailableError
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -54,11 +54,7 @@ def open_connection(db_path: Path) -> sqlite3.Connection:
         if str(mode).lower() != "wal":
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise StoreError(
-                f"the run store database {db_path} cannot use write-ahead logging "
-                f"(journal mode stays {mode!r}); network file systems are not supported, "
-                "choose another --store directory on a local disk"
-            )
+            raise StoreUnavailableError(db_path.parent, "no_wal", str(mode), db_path)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:

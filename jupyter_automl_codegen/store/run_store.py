@@ -17,77 +17,40 @@ points at them is committed.
 from __future__ import annotations
 
 import errno
-import io
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import files
+from .artifacts import MODEL_NAME, SNAPSHOT_NAME, VALIDATION_PREDICTIONS_NAME, ArtifactsMixin
 from .connection import ConnectionManager, read_transaction, write_transaction
-from .errors import NotFoundError, StoreError, StoreIntegrityError, StoreStateError
+from .errors import StoreError, StoreStateError, StoreUnavailableError
 from .ids import (
     child_run_id,
     new_experiment_id,
     new_parent_run_id,
-    validate_experiment_id,
     validate_parent_run_id,
     validate_run_id,
 )
 from .jsonfields import clean_float, dumps, loads
 from .location import resolve_store_root
-from .process import current_process, hostname, is_alive
-from .records import Experiment, Run, experiment_from_row, run_from_row, utc_now
-from .schema import RUN_STATUSES, ensure_schema
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .parent_runs import TERMINAL_STATUSES, ParentRunsMixin
+from .process import current_process
+from .queries import METRIC_NAME_PATTERN, QueriesMixin
+from .records import Experiment, Run, utc_now
+from .recovery import RecoveryMixin, interrupted_message
+from .schema import ensure_schema
 
 DB_NAME = "store.db"
-SNAPSHOT_NAME = "data.parquet"
-MODEL_NAME = "model.pkl"
-VALIDATION_PREDICTIONS_NAME = "validation_predictions.npz"
 OUTPUTS_DIR = "outputs"
 
-TERMINAL_STATUSES = ("completed", "failed", "canceled")
-_ACTIVE = ("queued", "running")
 # Legal status transitions of a child run.
 _TRANSITIONS = {
     "queued": {"running", "failed", "canceled"},
     "running": {"completed", "failed", "canceled"},
 }
-_ORDER_COLUMNS = {
-    "iteration": "iteration",
-    "fit_time": "fit_time",
-    "created_at": "created_at",
-    "primary_metric_value": "primary_metric_value",
-}
-METRIC_NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]{0,127}"
-_METRIC_ORDER_RE = re.compile(r"metrics\.(" + METRIC_NAME_PATTERN + r")")
-
-_EXPERIMENT_QUERY = """
-SELECT e.id, e.name, e.task, e.label, e.primary_metric, e.created_at, e.parent_run_id,
-       e.best_run_id, e.data_sha256, p.status AS status,
-       (SELECT COUNT(*) FROM runs c WHERE c.parent_id = e.parent_run_id) AS num_runs
-FROM experiments e JOIN runs p ON p.id = e.parent_run_id
-"""
-
-
-def disk_full_message(root: Path, path: object = None) -> str:
-    """Error for a write that found no space left where the store lives."""
-    where = f" writing {path}" if path else ""
-    return (
-        f"the disk holding the run store {root} is full{where}; free some space (the runs "
-        "finished so far are kept) or choose another --store directory"
-    )
-
-
-def interrupted_message(pid: int) -> str:
-    """Error recorded on runs whose owning process died."""
-    return f"interrupted: the training process (pid {pid}) ended before this run finished"
 
 
 def _require_str(value: object, what: str) -> str:
@@ -104,12 +67,39 @@ def _require_dict(value: object, what: str, *, optional: bool) -> dict[str, Any]
     return value
 
 
-class RunStore:
+class RunStore(QueriesMixin, ParentRunsMixin, ArtifactsMixin, RecoveryMixin):
     """Experiments, runs, models and data snapshots under one root directory.
 
     Connections are opened lazily per process and thread, so a ``RunStore``
     may be shared by threads and survives ``fork()``; pickling it (e.g. to
     send it to a ``spawn`` worker) reopens the same root in the receiver.
+
+    Parameters
+    ----------
+    root : str, path-like or None, default None
+        The store's directory, created if missing. None means ``$AUTOML_CODEGEN_STORE``,
+        else ``$XDG_DATA_HOME/jupyter-automl-codegen/store``.
+    recover : bool, default True
+        Fail the active runs whose owning process died (see :meth:`recover`) on open.
+
+    Attributes
+    ----------
+    root : pathlib.Path
+        The absolute store directory.
+    db_path : pathlib.Path
+        The SQLite database, ``<root>/store.db``.
+    experiments_dir, runs_dir : pathlib.Path
+        Where data snapshots and run folders are kept.
+
+    Raises
+    ------
+    StoreUnavailableError
+        The directory cannot be created or written, or the database cannot be opened.
+
+    Examples
+    --------
+    >>> with RunStore("automl-store") as store:  # doctest: +SKIP
+    ...     experiments = store.list_experiments()
     """
 
     def __init__(self, root: str | os.PathLike[str] | None = None, *, recover: bool = True):
@@ -121,23 +111,18 @@ class RunStore:
             for directory in (self.root, self.experiments_dir, self.runs_dir):
                 directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(
-                f"cannot create the run store directory {self.root}: "
-                f"{exc.strerror or exc}; choose another --store directory"
+            raise StoreUnavailableError(
+                self.root, "cannot_create", str(exc.strerror or exc)
             ) from exc
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StoreError(
-                f"the run store directory {self.root} is not writable; "
-                "fix its permissions or choose another --store directory"
-            )
+            raise StoreUnavailableError(self.root, "not_writable")
         self._connections = ConnectionManager(self.db_path)
         try:
             ensure_schema(self._connections.get(), str(self.db_path))
         except sqlite3.Error as exc:
             self._connections.close()
-            raise StoreError(
-                f"cannot open the run store database {self.db_path}: {exc}. If the file is "
-                "damaged, move it away, or choose another --store directory"
+            raise StoreUnavailableError(
+                self.root, "unreadable_database", str(exc), self.db_path
             ) from exc
         except BaseException:
             self._connections.close()
@@ -164,7 +149,7 @@ class RunStore:
         return (_reopen, (str(self.root),))
 
     def close(self) -> None:
-        """Close this process's connections; the store can't be used afterwards."""
+        """Close this process's connections; the store cannot be used afterwards."""
         self._connections.close()
 
     @contextmanager
@@ -173,11 +158,11 @@ class RunStore:
             yield
         except sqlite3.Error as exc:
             if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-                raise StoreError(disk_full_message(self.root, self.db_path)) from exc
+                raise StoreUnavailableError(self.root, "disk_full", path=self.db_path) from exc
             raise StoreError(f"run store database {self.db_path}: {exc}") from exc
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise StoreError(disk_full_message(self.root, exc.filename)) from exc
+                raise StoreUnavailableError(self.root, "disk_full", path=exc.filename) from exc
             raise
 
     @contextmanager
@@ -189,20 +174,6 @@ class RunStore:
     def _read(self) -> Iterator[sqlite3.Connection]:
         with self._db_errors(), read_transaction(self._connections.get()) as conn:
             yield conn
-
-    def _run_row(self, conn: sqlite3.Connection, run_id: str) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"run {run_id} not found in the run store at {self.root}")
-        return row
-
-    def _experiment_row(self, conn: sqlite3.Connection, experiment_id: str) -> sqlite3.Row:
-        row = conn.execute(_EXPERIMENT_QUERY + " WHERE e.id = ?", (experiment_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(
-                f"experiment {experiment_id} not found in the run store at {self.root}"
-            )
-        return row
 
     def _check_transition(self, row: sqlite3.Row, target: str) -> None:
         if row["kind"] != "child":
@@ -228,7 +199,23 @@ class RunStore:
     ) -> tuple[Experiment, Run]:
         """Create an experiment and its parent run (status running, owned by this process).
 
-        ``properties`` are stored on the parent run.
+        Parameters
+        ----------
+        name : str
+            The experiment's name, as surfaces show it.
+        task : str
+            ``"classification"``, ``"regression"`` or ``"forecasting"``.
+        label : str
+            The column the experiment predicts.
+        primary_metric : str
+            The metric runs are ranked by (see ``store.ranking``).
+        properties : dict, optional
+            Free-form JSON stored on the parent run.
+
+        Returns
+        -------
+        tuple of (Experiment, Run)
+            The new experiment and its parent run.
         """
         _require_str(name, "name")
         _require_str(task, "task")
@@ -253,90 +240,6 @@ class RunStore:
             )
         return self.get_experiment(experiment_id), self.get_run(parent_id)
 
-    def get_experiment(self, experiment_id: str) -> Experiment:
-        """The experiment ``experiment_id`` (NotFoundError if unknown)."""
-        validate_experiment_id(experiment_id)
-        with self._read() as conn:
-            return experiment_from_row(self._experiment_row(conn, experiment_id))
-
-    def list_experiments(self) -> list[Experiment]:
-        """All experiments, newest first."""
-        with self._read() as conn:
-            rows = conn.execute(
-                _EXPERIMENT_QUERY + " ORDER BY e.created_at DESC, e.rowid DESC"
-            ).fetchall()
-        return [experiment_from_row(row) for row in rows]
-
-    # -- data snapshot ------------------------------------------------------
-
-    def save_data_snapshot(self, experiment_id: str, df: pd.DataFrame) -> tuple[Path, str]:
-        """Write the experiment's training data as parquet, once; return (path, SHA-256).
-
-        The snapshot is what generated code and reloaded models refer to, so it
-        is immutable: a second call raises StoreStateError.
-        """
-        import pandas as pd
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        validate_experiment_id(experiment_id)
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
-        with self._read() as conn:
-            if self._experiment_row(conn, experiment_id)["data_sha256"] is not None:
-                raise StoreStateError(f"experiment {experiment_id} already has a data snapshot")
-        final = self.experiments_dir / experiment_id / SNAPSHOT_NAME
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        with self._db_errors():
-            temp = files.write_temp(final, lambda handle: pq.write_table(table, handle))
-        try:
-            digest = files.sha256_file(temp)
-            with self._write() as conn:
-                if self._experiment_row(conn, experiment_id)["data_sha256"] is not None:
-                    raise StoreStateError(f"experiment {experiment_id} already has a data snapshot")
-                files.publish(temp, final)
-                conn.execute(
-                    "UPDATE experiments SET data_sha256 = ? WHERE id = ?", (digest, experiment_id)
-                )
-        finally:
-            files.discard(temp)
-        return final, digest
-
-    def data_snapshot_path(self, experiment_id: str) -> Path:
-        """Path of the experiment's saved snapshot (NotFoundError if none was saved)."""
-        validate_experiment_id(experiment_id)
-        with self._read() as conn:
-            row = self._experiment_row(conn, experiment_id)
-        if row["data_sha256"] is None:
-            raise NotFoundError(
-                f"experiment {experiment_id} has no data snapshot; call save_data_snapshot first"
-            )
-        return self.experiments_dir / experiment_id / SNAPSHOT_NAME
-
-    def load_data_snapshot(self, experiment_id: str) -> pd.DataFrame:
-        """Read the snapshot after checking its SHA-256 (StoreIntegrityError on mismatch)."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        path = self.data_snapshot_path(experiment_id)
-        expected = self.get_experiment(experiment_id).data_sha256
-        data = self._read_verified(path, expected, f"data snapshot of experiment {experiment_id}")
-        return pq.read_table(pa.BufferReader(data)).to_pandas()
-
-    def _read_verified(self, path: Path, expected: str | None, what: str) -> bytes:
-        """Read a file into memory and check its hash, so what is loaded is what was checked."""
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise StoreIntegrityError(f"the {what} is missing: {path}") from None
-        actual = files.sha256_bytes(data)
-        if actual != expected:
-            raise StoreIntegrityError(
-                f"the {what} at {path} was modified or corrupted: SHA-256 {actual} does not "
-                f"match the recorded {expected}"
-            )
-        return data
-
     # -- runs ---------------------------------------------------------------
 
     def create_child_run(
@@ -347,7 +250,29 @@ class RunStore:
         spec: dict[str, Any] | None,
         properties: dict[str, Any] | None = None,
     ) -> Run:
-        """Add a queued child run; its iteration is allocated inside the write lock."""
+        """Add a queued child run; its iteration is allocated inside the write lock.
+
+        Parameters
+        ----------
+        parent_run_id : str
+            A running parent run.
+        algorithm : str
+            The model's algorithm name.
+        spec : dict or None
+            The unfitted pipeline as JSON (``jupyter_automl_codegen.spec``).
+        properties : dict, optional
+            Free-form JSON (hyperparameters, ensemble members, ...).
+
+        Returns
+        -------
+        Run
+            The new child run, ``queued``.
+
+        Raises
+        ------
+        StoreStateError
+            The parent run is not running.
+        """
         validate_parent_run_id(parent_run_id)
         _require_str(algorithm, "algorithm")
         spec_json = None if spec is None else dumps(_require_dict(spec, "spec", optional=False))
@@ -387,7 +312,18 @@ class RunStore:
         return self.get_run(run_id)
 
     def start_run(self, run_id: str) -> Run:
-        """queued -> running; the calling process becomes the run's owner."""
+        """Mark a queued run running; the calling process becomes its owner.
+
+        Parameters
+        ----------
+        run_id : str
+            A queued child run.
+
+        Returns
+        -------
+        Run
+            The run, ``running``.
+        """
         validate_run_id(run_id)
         owner = current_process()
         with self._write() as conn:
@@ -410,10 +346,30 @@ class RunStore:
         model_bytes: bytes,
         versions: dict[str, Any],
     ) -> Run:
-        """running -> completed, storing the serialized model and its SHA-256.
+        """Mark a running run completed, storing the serialized model and its SHA-256.
 
         The model file is durable at its final name before the row saying
         "completed" is committed, so a completed run always has its model.
+
+        Parameters
+        ----------
+        run_id : str
+            A running child run.
+        metrics : dict
+            Metric name to value.
+        primary_metric_value : float or None
+            The value the run is ranked by (for ``log_loss`` the cautious log-loss).
+        fit_time, score_time : float
+            Seconds spent fitting and scoring.
+        model_bytes : bytes
+            The fitted model, serialized with joblib.
+        versions : dict
+            Package versions the model was trained with.
+
+        Returns
+        -------
+        Run
+            The run, ``completed``.
         """
         validate_run_id(run_id)
         metrics_json = dumps(_require_dict(metrics, "metrics", optional=False))
@@ -450,7 +406,22 @@ class RunStore:
         return self.get_run(run_id)
 
     def fail_run(self, run_id: str, error: str, *, fit_time: float | None = None) -> Run:
-        """queued/running -> failed, recording the error text."""
+        """Mark a queued or running run failed, recording why.
+
+        Parameters
+        ----------
+        run_id : str
+            A queued or running child run.
+        error : str
+            Why it failed, as surfaces show it.
+        fit_time : float, optional
+            Seconds spent before the failure; kept as it was when not given.
+
+        Returns
+        -------
+        Run
+            The run, ``failed``.
+        """
         validate_run_id(run_id)
         with self._write() as conn:
             self._check_transition(self._run_row(conn, run_id), "failed")
@@ -462,7 +433,20 @@ class RunStore:
         return self.get_run(run_id)
 
     def cancel_run(self, run_id: str, reason: str | None = None) -> Run:
-        """queued/running -> canceled; ``reason`` goes to the run's error field."""
+        """Mark a queued or running run canceled.
+
+        Parameters
+        ----------
+        run_id : str
+            A queued or running child run.
+        reason : str, optional
+            Stored in the run's error field.
+
+        Returns
+        -------
+        Run
+            The run, ``canceled``.
+        """
         validate_run_id(run_id)
         with self._write() as conn:
             self._check_transition(self._run_row(conn, run_id), "canceled")
@@ -473,7 +457,20 @@ class RunStore:
         return self.get_run(run_id)
 
     def update_properties(self, run_id: str, **props: Any) -> Run:
-        """Merge ``props`` into the run's free-form properties (read-modify-write, locked)."""
+        """Merge ``props`` into the run's free-form properties (read-modify-write, locked).
+
+        Parameters
+        ----------
+        run_id : str
+            Any run.
+        **props
+            JSON values to set.
+
+        Returns
+        -------
+        Run
+            The run with its merged properties.
+        """
         validate_run_id(run_id)
         with self._write() as conn:
             row = self._run_row(conn, run_id)
@@ -482,283 +479,20 @@ class RunStore:
             conn.execute("UPDATE runs SET properties = ? WHERE id = ?", (dumps(merged), run_id))
         return self.get_run(run_id)
 
-    def finish_parent(
-        self,
-        parent_run_id: str,
-        status: str,
-        *,
-        best_run_id: str | None = None,
-        error: str | None = None,
-    ) -> Run:
-        """End the AutoML job: set the parent's final status and cancel still-queued children.
-
-        ``best_run_id`` must be a completed child of this parent.
-        """
-        validate_parent_run_id(parent_run_id)
-        if status not in TERMINAL_STATUSES:
-            raise ValueError(f"status must be one of {TERMINAL_STATUSES}, got {status!r:.60}")
-        if best_run_id is not None:
-            validate_run_id(best_run_id)
-        now = utc_now()
-        with self._write() as conn:
-            parent = self._run_row(conn, parent_run_id)
-            if parent["kind"] != "parent":
-                raise StoreStateError(f"run {parent_run_id} is not a parent run")
-            if parent["status"] not in _ACTIVE:
-                raise StoreStateError(
-                    f"cannot finish parent run {parent_run_id} as {status}: "
-                    f"it is already {parent['status']}"
-                )
-            if best_run_id is not None:
-                best = self._run_row(conn, best_run_id)
-                if best["parent_id"] != parent_run_id or best["status"] != "completed":
-                    raise StoreStateError(
-                        f"best run {best_run_id} must be a completed child of {parent_run_id}"
-                    )
-            conn.execute(
-                "UPDATE runs SET status = ?, error = ?, ended_at = ? WHERE id = ?",
-                (status, None if error is None else str(error), now, parent_run_id),
-            )
-            conn.execute(
-                "UPDATE experiments SET best_run_id = ? WHERE parent_run_id = ?",
-                (best_run_id, parent_run_id),
-            )
-            conn.execute(
-                "UPDATE runs SET status = 'canceled', error = ?, ended_at = ?"
-                " WHERE parent_id = ? AND status = 'queued'",
-                (
-                    f"canceled: the parent run finished ({status}) before it started",
-                    now,
-                    parent_run_id,
-                ),
-            )
-        return self.get_run(parent_run_id)
-
-    def reopen_parent(self, parent_run_id: str, **props: Any) -> Run:
-        """failed/canceled -> running again (an interrupted experiment is resumed).
-
-        The calling process becomes the owner, the error and end time are cleared, the
-        experiment's best run is unset until it finishes again, and ``props`` are merged into
-        the parent's properties. Its finished children are kept as they are.
-        """
-        validate_parent_run_id(parent_run_id)
-        owner = current_process()
-        with self._write() as conn:
-            parent = self._run_row(conn, parent_run_id)
-            if parent["kind"] != "parent":
-                raise StoreStateError(f"run {parent_run_id} is not a parent run")
-            if parent["status"] not in ("failed", "canceled"):
-                raise StoreStateError(
-                    f"cannot resume parent run {parent_run_id}: it is {parent['status']}"
-                )
-            merged = loads(parent["properties"]) or {}
-            merged.update(props)
-            conn.execute(
-                "UPDATE runs SET status = 'running', error = NULL, ended_at = NULL,"
-                " properties = ?, owner_pid = ?, owner_start = ?, owner_host = ? WHERE id = ?",
-                (dumps(merged), owner.pid, owner.start, owner.host, parent_run_id),
-            )
-            conn.execute(
-                "UPDATE experiments SET best_run_id = NULL WHERE parent_run_id = ?",
-                (parent_run_id,),
-            )
-        return self.get_run(parent_run_id)
-
-    def get_run(self, run_id: str) -> Run:
-        """The run ``run_id`` (parent or child)."""
-        validate_run_id(run_id)
-        with self._read() as conn:
-            return run_from_row(self._run_row(conn, run_id))
-
-    def list_runs(
-        self,
-        experiment_id: str,
-        *,
-        status: str | None = None,
-        order_by: str = "iteration",
-        descending: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Run]:
-        """Child runs of an experiment, filtered, sorted (NULLs last) and paged.
-
-        ``order_by`` is a column name or ``metrics.<name>``; the metric name is
-        checked against a strict pattern and bound as a JSON path parameter.
-        """
-        validate_experiment_id(experiment_id)
-        if status is not None and status not in RUN_STATUSES:
-            raise ValueError(f"status must be one of {RUN_STATUSES}, got {status!r:.60}")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-            raise TypeError("limit must be an int or None")
-        if isinstance(offset, bool) or not isinstance(offset, int):
-            raise TypeError("offset must be an int")
-        if (limit is not None and limit < 0) or offset < 0:
-            raise ValueError("limit and offset must be >= 0")
-        key_params: list[Any] = []
-        if isinstance(order_by, str) and order_by in _ORDER_COLUMNS:
-            key = _ORDER_COLUMNS[order_by]
-        elif isinstance(order_by, str) and (match := _METRIC_ORDER_RE.fullmatch(order_by)):
-            key = "json_extract(metrics, ?)"
-            key_params = ["$." + match.group(1)]
-        else:
-            raise ValueError(
-                f"order_by must be one of {sorted(_ORDER_COLUMNS)} or 'metrics.<name>' with "
-                f"<name> matching {METRIC_NAME_PATTERN}, got {order_by!r:.60}"
-            )
-        direction = "DESC" if descending else "ASC"
-        sql = "SELECT * FROM runs WHERE experiment_id = ? AND kind = 'child'"
-        params: list[Any] = [experiment_id]
-        if status is not None:
-            sql += " AND status = ?"
-            params.append(status)
-        sql += f" ORDER BY ({key}) IS NULL, {key} {direction}, iteration ASC LIMIT ? OFFSET ?"
-        params += key_params + key_params + [-1 if limit is None else limit, offset]
-        with self._read() as conn:
-            self._experiment_row(conn, experiment_id)
-            rows = conn.execute(sql, params).fetchall()
-        return [run_from_row(row) for row in rows]
-
-    def count_runs(self, experiment_id: str, status: str | None = None) -> int:
-        """Number of child runs of an experiment (optionally with ``status``)."""
-        validate_experiment_id(experiment_id)
-        if status is not None and status not in RUN_STATUSES:
-            raise ValueError(f"status must be one of {RUN_STATUSES}, got {status!r:.60}")
-        sql = "SELECT COUNT(*) FROM runs WHERE experiment_id = ? AND kind = 'child'"
-        params: list[Any] = [experiment_id]
-        if status is not None:
-            sql += " AND status = ?"
-            params.append(status)
-        with self._read() as conn:
-            self._experiment_row(conn, experiment_id)
-            return int(conn.execute(sql, params).fetchone()[0])
-
-    # -- files of a run -----------------------------------------------------
-
-    def run_dir(self, run_id: str) -> Path:
-        """``runs/<run_id>/`` (created); ``outputs/`` inside it is free for other components."""
-        validate_run_id(run_id)
-        self.get_run(run_id)
-        path = self.runs_dir / run_id
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def model_path(self, run_id: str) -> Path:
-        """Where the run's model is (or will be) stored."""
-        validate_run_id(run_id)
-        self.get_run(run_id)
-        return self.runs_dir / run_id / MODEL_NAME
-
-    def load_model(self, run_id: str) -> Any:
-        """Unpickle the model of a completed run after verifying its SHA-256.
-
-        Only the store's own file is read, and the bytes are hashed before
-        ``joblib.load`` sees them: a tampered pickle is never executed.
-        """
-        import joblib
-
-        run = self.get_run(run_id)
-        if run.status != "completed":
-            raise StoreStateError(f"run {run_id} has no model: it is {run.status}")
-        data = self._read_verified(
-            self.runs_dir / run_id / MODEL_NAME, run.model_sha256, f"model of run {run_id}"
-        )
-        return joblib.load(io.BytesIO(data))
-
-    def save_validation_predictions(self, run_id: str, predictions: list) -> None:
-        """Keep a trial's predictions on each split's validation rows (one array per split),
-        so that the ensembles of a resumed experiment can still select it."""
-        import numpy as np
-
-        validate_run_id(run_id)
-        final = self.runs_dir / run_id / VALIDATION_PREDICTIONS_NAME
-        with self._db_errors():
-            temp = files.write_temp(final, lambda handle: np.savez(handle, *predictions))
-            try:
-                files.publish(temp, final)
-            finally:
-                files.discard(temp)
-
-    def load_validation_predictions(self, run_id: str) -> list | None:
-        """What :meth:`save_validation_predictions` kept, or None when nothing (readable)
-        was kept. Plain arrays only: the file is read without unpickling."""
-        import numpy as np
-
-        validate_run_id(run_id)
-        try:
-            with np.load(self.runs_dir / run_id / VALIDATION_PREDICTIONS_NAME) as data:
-                return [data[f"arr_{index}"] for index in range(len(data.files))]
-        except Exception:  # missing, torn or foreign: the run is just not a candidate
-            return None
-
-    # -- recovery -----------------------------------------------------------
-
-    def recover(self) -> list[str]:
-        """Fail active runs whose owning process died; remove leftover temp files.
-
-        Only owners on this host are judged, and only when they are known to be
-        dead (pid gone, zombie, or reused by a process with another start time).
-        A parent failed here takes its queued/running children with it.
-        Returns the ids of the runs marked failed.
-        """
-        host = hostname()
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT id, kind, owner_pid, owner_start, owner_host FROM runs"
-                " WHERE status IN ('queued', 'running') AND owner_host = ?"
-                " AND owner_pid IS NOT NULL",
-                (host,),
-            ).fetchall()
-        verdicts: dict[tuple[int, str | None], bool | None] = {}
-        dead = []
-        for row in rows:
-            key = (int(row["owner_pid"]), row["owner_start"])
-            if key not in verdicts:
-                verdicts[key] = is_alive(*key)
-            if verdicts[key] is False:
-                dead.append(row)
-        failed: list[str] = []
-        if dead:
-            now = utc_now()
-            with self._write() as conn:
-                # Parents first, so their children get the parent's message.
-                for row in sorted(dead, key=lambda r: r["kind"] != "parent"):
-                    message = interrupted_message(row["owner_pid"])
-                    cur = conn.execute(
-                        "UPDATE runs SET status = 'failed', error = ?, ended_at = ?"
-                        " WHERE id = ? AND status IN ('queued', 'running') AND owner_pid = ?"
-                        " AND owner_start IS ? AND owner_host = ?",
-                        (message, now, row["id"], row["owner_pid"], row["owner_start"], host),
-                    )
-                    if cur.rowcount:
-                        failed.append(row["id"])
-                    if cur.rowcount and row["kind"] == "parent":
-                        children = conn.execute(
-                            "SELECT id FROM runs WHERE parent_id = ?"
-                            " AND status IN ('queued', 'running')",
-                            (row["id"],),
-                        ).fetchall()
-                        conn.execute(
-                            "UPDATE runs SET status = 'failed', error = ?, ended_at = ?"
-                            " WHERE parent_id = ? AND status IN ('queued', 'running')",
-                            (message, now, row["id"]),
-                        )
-                        failed.extend(child["id"] for child in children)
-        self._remove_stale_temps()
-        return failed
-
-    def _remove_stale_temps(self) -> None:
-        directories = [
-            d for parent in (self.runs_dir, self.experiments_dir) for d in parent.iterdir()
-        ]
-        files.remove_stale_temps(
-            [d for d in directories if d.is_dir()],
-            lambda pid: is_alive(pid) is not False,
-        )
-
 
 def _reopen(root: str) -> RunStore:
     """Unpickle helper: reopen without recovery (the sender is alive and owns its runs)."""
     return RunStore(root, recover=False)
 
 
-__all__ = ["METRIC_NAME_PATTERN", "RunStore", "TERMINAL_STATUSES", "interrupted_message"]
+__all__ = [
+    "DB_NAME",
+    "METRIC_NAME_PATTERN",
+    "MODEL_NAME",
+    "OUTPUTS_DIR",
+    "SNAPSHOT_NAME",
+    "TERMINAL_STATUSES",
+    "VALIDATION_PREDICTIONS_NAME",
+    "RunStore",
+    "interrupted_message",
+]

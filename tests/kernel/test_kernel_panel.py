@@ -14,7 +14,7 @@ from jupyter_automl_codegen.codegen import GENERATED_FILES
 from jupyter_automl_codegen.kernel import OPEN_MIME_TYPE, open_code
 from jupyter_automl_codegen.kernel.browser import INSERT_CODE, VIEW_CODE
 from jupyter_automl_codegen.kernel.leaderboard import BEST_MARK
-from jupyter_automl_codegen.metric_directions import GREATER_IS_BETTER
+from jupyter_automl_codegen.store.ranking import GREATER_IS_BETTER
 from jupyter_automl_codegen.stored_code import stored_code_dir
 
 from ..kernel_tools import shell_fixture  # noqa: F401 (fixture "shell")

@@ -3,6 +3,7 @@ a full disk: the store stays whole and every finished run stays usable."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +20,9 @@ from jupyter_automl_codegen.automl.metrics import loss
 from jupyter_automl_codegen.automl.zoo import ALGORITHMS
 
 from ..budgets import AMPLE_TIME_BUDGET_SECONDS
-from ..clitools import run_cli, run_cli_json
+from ..clitools import run_cli
 from ..training_watch import COMPLETED_TRIALS, EXPERIMENTS, store_count, wait_for_count
+from .small_disk import SmallDisk
 
 pytestmark = pytest.mark.slow
 
@@ -221,27 +224,38 @@ def test_resume_continues_an_interrupted_forecasting_experiment(tmp_path):
     assert store.get_experiment(experiment.id).best_run_id is not None
 
 
-def _mount_tmpfs(path, size="2m") -> bool:
-    path.mkdir()
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
+_CHECK_INSIDE = """
+import json, sys
+from pathlib import Path
+from tests.store.test_crash_recovery import _check_store
+store = _check_store(Path(sys.argv[1]))
+(experiment,) = store.list_experiments()
+completed = store.count_runs(experiment.id, "completed")
+print(json.dumps({"id": experiment.id, "status": experiment.status, "completed": completed}))
+"""
+
+
+def _cli(disk: SmallDisk, store_root, *args):
+    """``automl-codegen --store store_root ...`` run where the small disk is mounted."""
+    command = [sys.executable, "-m", "jupyter_automl_codegen.cli", "--store", str(store_root)]
+    return subprocess.run(
+        disk.command([*command, *map(str, args)]), capture_output=True, text=True, timeout=600
     )
-    return result.returncode == 0
 
 
 def test_a_full_disk_gives_a_clear_error_and_a_store_that_reopens(tmp_path, penguins_csv):
-    mount = tmp_path / "small"
-    if not _mount_tmpfs(mount):
-        pytest.skip("cannot mount a 2 MB tmpfs here (needs root)")
+    disk = SmallDisk(tmp_path / "small")  # fails (never skips) when it cannot be made
     try:
-        store_root = mount / "store"
-        assert run_cli("experiments", store=store_root).returncode == 0
-        free = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize
-        filler = mount / "filler"
-        filler.write_bytes(b"\0" * max(0, free - 400_000))
-        result = run_cli(
+        store_root = disk.mount / "store"
+        assert _cli(disk, store_root, "experiments").returncode == 0
+        outside = disk.outside(disk.mount)
+        stats = os.statvfs(outside)
+        assert stats.f_blocks * stats.f_frsize <= 4 * 1024 * 1024  # the small disk, not /tmp
+        filler = outside / "filler"
+        filler.write_bytes(b"\0" * max(0, stats.f_bavail * stats.f_frsize - 400_000))
+        result = _cli(
+            disk,
+            store_root,
             "train",
             penguins_csv,
             "--label",
@@ -253,17 +267,24 @@ def test_a_full_disk_gives_a_clear_error_and_a_store_that_reopens(tmp_path, peng
             "--workers",
             "2",
             "--json",
-            store=store_root,
         )
         assert result.returncode == 2, (result.stdout[-500:], result.stderr[-2000:])
         assert "is full" in result.stderr and "Traceback" not in result.stderr
         filler.unlink()
-        store = _check_store(store_root)
-        (experiment,) = store.list_experiments()
-        assert experiment.status == "failed"
-        assert store.count_runs(experiment.id, "completed") >= 1
-        store.close()
-        listed = run_cli_json("runs", experiment.id, store=store_root)
-        assert listed
+        # SQLite resolves /proc/<pid>/root, so the store is checked inside the namespace.
+        checked = subprocess.run(
+            disk.command([sys.executable, "-c", _CHECK_INSIDE, str(store_root)]),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=Path(__file__).parents[2],
+        )
+        assert checked.returncode == 0, checked.stderr[-3000:]
+        experiment = json.loads(checked.stdout)
+        assert experiment["status"] == "failed"
+        assert experiment["completed"] >= 1
+        listed = _cli(disk, store_root, "runs", experiment["id"], "--json")
+        assert listed.returncode == 0, listed.stderr
+        assert json.loads(listed.stdout)
     finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+        disk.close()

@@ -31,6 +31,7 @@ from jupyter_automl_codegen.store import (
     StoreError,
     StoreIntegrityError,
     StoreStateError,
+    StoreUnavailableError,
     interrupted_message,
     resolve_store_root,
     validate_experiment_id,
@@ -370,14 +371,30 @@ def test_valid_ids_accepted() -> None:
         validate_parent_run_id(f"AutoML_{HEX}_1")
 
 
+# Ids as the store makes them: a parent id, or a child id with its iteration.
+_HEX32 = st.text(alphabet="0123456789abcdef", min_size=32, max_size=32)
+_SUFFIX = st.one_of(st.just(""), st.integers(0, 999_999_999).map(lambda n: f"_{n}"))
+_MADE_RUN_IDS = st.builds(lambda hex32, suffix: f"AutoML_{hex32}{suffix}", _HEX32, _SUFFIX)
+# What a hostile id would smuggle into a path or a line: separators, dots, control
+# characters, non-ASCII digits and letters, URL escapes.
+_UNSAFE = st.sampled_from(["/", "\\", ".", "..", "\n", "\x00", " ", "\u0663", "\uff21", "-", "%2F"])
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=50))
-def test_any_accepted_run_id_is_path_safe(text: str) -> None:
-    try:
-        validate_run_id(text)
-    except InvalidIdError:
-        return
-    assert text.isascii() and text.replace("_", "").isalnum() and "\n" not in text
+@given(_MADE_RUN_IDS)
+def test_every_run_id_the_store_makes_is_accepted_and_path_safe(run_id: str) -> None:
+    assert validate_run_id(run_id) == run_id
+    assert run_id.isascii() and run_id.replace("_", "").isalnum()
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MADE_RUN_IDS, _UNSAFE, st.integers(min_value=0, max_value=1000))
+def test_a_run_id_with_an_unsafe_character_anywhere_is_rejected(
+    run_id: str, unsafe: str, position: int
+) -> None:
+    at = position % (len(run_id) + 1)
+    with pytest.raises(InvalidIdError):
+        validate_run_id(run_id[:at] + unsafe + run_id[at:])
 
 
 @settings(max_examples=50, deadline=None)
@@ -452,19 +469,32 @@ def test_snapshot_tampering_detected(store: RunStore) -> None:
         store.load_data_snapshot(exp.id)
 
 
-def test_unopenable_store(tmp_path: Path) -> None:
+def test_unopenable_store_states_the_fact_and_leaves_the_fix_to_the_surface(
+    tmp_path: Path,
+) -> None:
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
-    with pytest.raises(StoreError, match="--store") as info:
+    with pytest.raises(StoreUnavailableError) as info:
         RunStore(blocker)
-    assert str(blocker) in str(info.value)
+    assert (info.value.root, info.value.problem) == (blocker, "cannot_create")
+    assert str(blocker) in str(info.value) and "--store" not in str(info.value)
 
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "store.db").write_bytes(b"this is not a database" * 200)
-    with pytest.raises(StoreError, match="--store") as info:
+    with pytest.raises(StoreUnavailableError) as info:
         RunStore(corrupt)
-    assert str(corrupt / "store.db") in str(info.value)
+    assert info.value.problem == "unreadable_database"
+    assert info.value.path == corrupt / "store.db"
+    assert str(corrupt / "store.db") in str(info.value) and "--store" not in str(info.value)
+    # It crosses process boundaries (worker pools pickle exceptions) whole.
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (copy.root, copy.problem, copy.path, str(copy)) == (
+        info.value.root,
+        info.value.problem,
+        info.value.path,
+        str(info.value),
+    )
 
 
 def test_closed_store_raises(tmp_path: Path) -> None:
