@@ -1,66 +1,41 @@
 """Embedded run store: experiments, runs, models and data snapshots on local disk.
 
 Self-contained on purpose (imports only the stdlib, pandas, pyarrow and
-joblib) so every other part of the package can depend on it.
+joblib) so every other part of the package can depend on it. Names are imported on first use,
+so a trial worker that only needs ``store.ranking`` never loads the SQLite store.
 """
 
-from .errors import (
-    InvalidIdError,
-    NotFoundError,
-    StoreError,
-    StoreIntegrityError,
-    StoreStateError,
-    StoreUnavailableError,
-)
-from .ids import (
-    EXPERIMENT_ID_PATTERN,
-    PARENT_RUN_ID_PATTERN,
-    RUN_ID_PATTERN,
-    validate_experiment_id,
-    validate_parent_run_id,
-    validate_run_id,
-)
-from .location import DEFAULT_STORE_ENV, resolve_store_root
-from .opening import as_run_store
-from .records import Experiment, Run
-from .run_store import (
-    DB_NAME,
-    METRIC_NAME_PATTERN,
-    MODEL_NAME,
-    OUTPUTS_DIR,
-    SNAPSHOT_NAME,
-    TERMINAL_STATUSES,
-    RunStore,
-    interrupted_message,
-)
-from .schema import RUN_STATUSES, SCHEMA_VERSION
+from .._lazy import attach
 
-__all__ = [
-    "DB_NAME",
-    "DEFAULT_STORE_ENV",
-    "EXPERIMENT_ID_PATTERN",
-    "METRIC_NAME_PATTERN",
-    "MODEL_NAME",
-    "OUTPUTS_DIR",
-    "PARENT_RUN_ID_PATTERN",
-    "RUN_ID_PATTERN",
-    "RUN_STATUSES",
-    "SCHEMA_VERSION",
-    "SNAPSHOT_NAME",
-    "TERMINAL_STATUSES",
-    "Experiment",
-    "InvalidIdError",
-    "NotFoundError",
-    "Run",
-    "RunStore",
-    "StoreError",
-    "StoreIntegrityError",
-    "StoreStateError",
-    "StoreUnavailableError",
-    "as_run_store",
-    "interrupted_message",
-    "resolve_store_root",
-    "validate_experiment_id",
-    "validate_parent_run_id",
-    "validate_run_id",
-]
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "InvalidIdError": ".errors",
+        "NotFoundError": ".errors",
+        "StoreError": ".errors",
+        "StoreIntegrityError": ".errors",
+        "StoreStateError": ".errors",
+        "StoreUnavailableError": ".errors",
+        "EXPERIMENT_ID_PATTERN": ".ids",
+        "PARENT_RUN_ID_PATTERN": ".ids",
+        "RUN_ID_PATTERN": ".ids",
+        "validate_experiment_id": ".ids",
+        "validate_parent_run_id": ".ids",
+        "validate_run_id": ".ids",
+        "DEFAULT_STORE_ENV": ".location",
+        "resolve_store_root": ".location",
+        "as_run_store": ".opening",
+        "Experiment": ".records",
+        "Run": ".records",
+        "DB_NAME": ".run_store",
+        "METRIC_NAME_PATTERN": ".run_store",
+        "MODEL_NAME": ".run_store",
+        "OUTPUTS_DIR": ".run_store",
+        "SNAPSHOT_NAME": ".run_store",
+        "TERMINAL_STATUSES": ".run_store",
+        "RunStore": ".run_store",
+        "interrupted_message": ".run_store",
+        "RUN_STATUSES": ".schema",
+        "SCHEMA_VERSION": ".schema",
+    },
+)
