@@ -26,6 +26,9 @@ from .small_disk import SmallDisk
 
 pytestmark = pytest.mark.slow
 
+# The repository root, so a process in the small disk's namespace can import this module.
+REPO = Path(__file__).resolve().parents[2]
+
 ENSEMBLES = ("VotingEnsemble", "StackEnsemble")
 
 
@@ -227,6 +230,7 @@ def test_resume_continues_an_interrupted_forecasting_experiment(tmp_path):
 _CHECK_INSIDE = """
 import json, sys
 from pathlib import Path
+sys.path.insert(0, sys.argv[2])  # the repository: entering the namespace moved us to "/"
 from tests.store.test_crash_recovery import _check_store
 store = _check_store(Path(sys.argv[1]))
 (experiment,) = store.list_experiments()
@@ -273,11 +277,10 @@ def test_a_full_disk_gives_a_clear_error_and_a_store_that_reopens(tmp_path, peng
         filler.unlink()
         # SQLite resolves /proc/<pid>/root, so the store is checked inside the namespace.
         checked = subprocess.run(
-            disk.command([sys.executable, "-c", _CHECK_INSIDE, str(store_root)]),
+            disk.command([sys.executable, "-c", _CHECK_INSIDE, str(store_root), str(REPO)]),
             capture_output=True,
             text=True,
             timeout=300,
-            cwd=Path(__file__).parents[2],
         )
         assert checked.returncode == 0, checked.stderr[-3000:]
         experiment = json.loads(checked.stdout)
