@@ -45,7 +45,7 @@ def measure(name: str) -> list[dict]:
     dataset = DATASETS[name]
     train, _ = split(dataset.frame(), dataset.label, dataset.task, 0)
     plan = profile_columns(train, dataset.label)
-    X, y, _ = prepare_training_data(train, dataset.label, dataset.task, plan)
+    X, y, _ = prepare_training_data(train, dataset.label, dataset.task)
     features = build_featurizer(plan).fit_transform(X, y)
     rows, columns = len(y), max(1, len(plan.feature_columns))
     cut = int(rows * 0.9)

@@ -338,7 +338,9 @@ def _predict(args) -> int:
         return _write(ChildRun(store, record.id).forecast(frame), args.out, "forecasts")
     features = frame.drop(columns=[experiment.label], errors="ignore")
     expected = store.get_run(record.parent_id).properties["featurization"]["columns"]
-    missing = [c["name"] for c in expected if c["name"] not in features.columns]
+    missing = [
+        c["name"] for c in expected if c["kind"] != "drop" and c["name"] not in features.columns
+    ]
     if missing:
         raise CommandError(
             f"{Path(args.data).name} lacks the training columns "

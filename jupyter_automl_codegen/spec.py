@@ -10,7 +10,8 @@ A spec is ``{"class": "<public import path>", "params": {name: encoded value}}``
 JSON cannot hold as they are become one-key objects: ``{"__float__": "nan"}``,
 ``{"__numpy__": "int64", "value": 3}``, ``{"__tuple__": [...]}``,
 ``{"__dict__": [[key, value], ...]}``, ``{"__type__": "numpy.float64"}``,
-``{"__dtype__": "float64"}``, ``{"__callable__": "numpy.ravel"}`` and
+``{"__dtype__": "float64"}``, ``{"__callable__": "numpy.ravel"}`` (or one of the few pandas
+``DataFrame`` methods that cast columns inside a pipeline, ``"pandas.DataFrame.astype"``) and
 ``{"__ndarray__": [...], "dtype": "float64"}``. Python dicts are always written as
 ``__dict__``, so every JSON object in a spec is either an estimator or one of these tags.
 
@@ -23,6 +24,7 @@ import importlib
 import inspect
 import json
 import math
+import sys
 
 import numpy as np
 
@@ -44,8 +46,13 @@ ALLOWED_PACKAGES = (
     "scipy",
     "mlforecast",
     "statsforecast",
+    "skrub",
 )
-HELPERS_PACKAGE = "jupyter_automl_codegen.helpers"
+# Methods of ``pandas.DataFrame`` a spec may name (column casts in a ``FunctionTransformer``),
+# under their public path: their own module is pandas' private ``core.generic``, and the rest
+# of pandas (``eval``, ``read_pickle``) must stay out of reach.
+DATAFRAME_METHODS = ("astype", "fillna")
+_DATAFRAME_PATHS = {f"pandas.DataFrame.{name}": name for name in DATAFRAME_METHODS}
 
 # ``dtype=float`` is common and harmless; the rest of ``builtins`` (eval, exec, open,
 # __import__) must never be reachable from a spec, so only these types are allowed.
@@ -68,8 +75,8 @@ _TAGS = {
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 _ALLOWED_TEXT = (
-    f"the packages {', '.join(ALLOWED_PACKAGES)}, {HELPERS_PACKAGE} or the builtin types "
-    "bool, int, float, str"
+    f"the packages {', '.join(ALLOWED_PACKAGES)}, the pandas.DataFrame methods "
+    f"{', '.join(DATAFRAME_METHODS)} or the builtin types bool, int, float, str"
 )
 _ACCEPTED = (
     "None, bool, int, str, float (nan and +-inf included), numeric numpy scalars, lists, "
@@ -87,15 +94,13 @@ class SpecError(ValueError):
 
 def _is_allowed(path: str) -> bool:
     """Whether a dotted module or object path lies inside the allowlist."""
-    if path in _BUILTIN_TYPES:
+    if path in _BUILTIN_TYPES or path in _DATAFRAME_PATHS:
         return True
     parts = path.split(".")
     # Dunder segments are refused: importing ``numpy.f2py.__main__`` would run a program.
     if not all(part.isidentifier() and not part.startswith("__") for part in parts):
         return False
-    return parts[0] in ALLOWED_PACKAGES or (
-        path == HELPERS_PACKAGE or path.startswith(HELPERS_PACKAGE + ".")
-    )
+    return parts[0] in ALLOWED_PACKAGES
 
 
 def _where(path: str) -> str:
@@ -107,6 +112,9 @@ def _public_path(obj, path: str = "") -> str:
     for builtin_path, builtin_type in _BUILTIN_TYPES.items():
         if obj is builtin_type:
             return builtin_path
+    for method_path, method in _dataframe_methods().items():
+        if obj is method:
+            return method_path
     name = getattr(obj, "__name__", None)
     module = getattr(obj, "__module__", None)
     if not isinstance(name, str) or getattr(obj, "__qualname__", name) != name or "<" in name:
@@ -137,6 +145,15 @@ def _public_path(obj, path: str = "") -> str:
     )
 
 
+def _dataframe_methods() -> dict:
+    """The allowed ``pandas.DataFrame`` methods by path (none while pandas is not loaded: no
+    object can then be one of them)."""
+    pandas = sys.modules.get("pandas")
+    if pandas is None:
+        return {}
+    return {path: getattr(pandas.DataFrame, name) for path, name in _DATAFRAME_PATHS.items()}
+
+
 def _import_object(path, where: str = ""):
     """Import an allowlisted object, checking where it really comes from too."""
     if not isinstance(path, str) or not _is_allowed(path) or "." not in path:
@@ -146,6 +163,9 @@ def _import_object(path, where: str = ""):
         )
     if path in _BUILTIN_TYPES:
         return _BUILTIN_TYPES[path]
+    if path in _DATAFRAME_PATHS:
+        importlib.import_module("pandas")
+        return _dataframe_methods()[path]
     module_name, _, name = path.rpartition(".")
     try:
         obj = getattr(importlib.import_module(module_name), name)

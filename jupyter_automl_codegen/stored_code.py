@@ -6,7 +6,6 @@ kernel all share it.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
@@ -14,8 +13,6 @@ from .codegen.generate import SCRIPT
 from .store import OUTPUTS_DIR, RunStore, StoreStateError, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
-# Helper modules copied next to the script (``datetime_features.py``).
-_HELPER_MODULE = re.compile(r"[a-z][a-z0-9_]*\.py")
 
 
 def run_context(store: RunStore, run_id: str) -> CodegenContext:
@@ -69,12 +66,4 @@ def _stored_files(store: RunStore, run_id: str) -> dict[str, str] | None:
     folder = stored_code_dir(store, run_id)
     if not all((folder / name).is_file() for name in GENERATED_FILES):
         return None
-    names = [*GENERATED_FILES]
-    names += sorted(
-        entry.name
-        for entry in folder.iterdir()
-        if entry.name not in GENERATED_FILES
-        and _HELPER_MODULE.fullmatch(entry.name)
-        and entry.is_file()
-    )
-    return {name: (folder / name).read_text(encoding="utf-8") for name in names}
+    return {name: (folder / name).read_text(encoding="utf-8") for name in GENERATED_FILES}

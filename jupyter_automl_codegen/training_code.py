@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import LabelEncoder
 
+from .automl.preparation import prepare_training_data
 from .automl.validation import choose_scheme
 from .automl.versions import library_versions
 from .codegen import CodegenContext, CodegenError, generate_code
@@ -97,9 +97,8 @@ def generate_training_code(
     labelled = training_data[training_data[label].notna()]
     classes = None
     if task == "classification":
-        target = labelled[label]
-        classes = LabelEncoder().fit(target.astype(str) if target.dtype == object else target)
-        classes = tuple(c.item() if hasattr(c, "item") else c for c in classes.classes_)
+        _, _, found = prepare_training_data(labelled, label, task)
+        classes = tuple(c.item() if hasattr(c, "item") else c for c in found)
     scheme = choose_scheme(task, len(labelled), seed)
     context = CodegenContext(
         pipeline_spec=spec,

@@ -1,19 +1,22 @@
 """Featurization plan -> scikit-learn ``ColumnTransformer``.
 
 ``build_featurizer`` turns a :class:`~jupyter_automl_codegen.automl.profiling.FeaturizationPlan`
-into a ``ColumnTransformer`` built only from public scikit-learn classes plus
-:class:`~jupyter_automl_codegen.helpers.datetime_features.DatetimeFeatures`, so that code
-generation can render it as plain, readable Python. There is one transformer per group of
-columns sharing a treatment (plus one per text column), and the output is always a dense
-float array, accepted by every estimator (including HistGradientBoosting).
+into a ``ColumnTransformer`` built only from public scikit-learn, pandas and skrub callables,
+so that code generation can render it as plain, readable Python and a saved model loads with
+nothing of this package installed. There is one transformer per group of columns sharing a
+treatment (plus one per text or date column), and the output is always a dense float array,
+accepted by every estimator (including HistGradientBoosting).
 
-The transformer expects frames passed through
-:func:`~jupyter_automl_codegen.automl.profiling.normalize_frame`.
+The transformer reads raw rows, as ``pd.read_csv`` or ``pd.read_parquet`` give them: columns
+in any order, extra columns ignored. Each group's first step gives its columns one type
+(categories and text as strings with missing values filled, dates parsed), which is what makes
+the model self-contained: no preparation happens outside it.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.impute import SimpleImputer
@@ -21,7 +24,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
 from jupyter_automl_codegen.automl.profiling import FeaturizationPlan
-from jupyter_automl_codegen.helpers.datetime_features import DatetimeFeatures
 
 # Fill value for missing categorical / high-cardinality values (a category of its own).
 MISSING_CATEGORY = "missing"
@@ -33,31 +35,22 @@ HIGH_CARDINALITY_MAX_CATEGORIES = 32
 TEXT_WORD_NGRAM_RANGE = (1, 2)
 TEXT_CHAR_NGRAM_RANGE = (3, 3)
 
-# Transformer order in the ColumnTransformer (text transformers come last, one per column).
-GROUP_ORDER = ("numeric", "categorical", "high_cardinality", "datetime")
-
-PART_LABELS = {
-    "year": "year",
-    "month": "month",
-    "day": "day of month",
-    "dayofweek": "day of week",
-    "dayofyear": "day of year",
-    "quarter": "quarter",
-    "week": "ISO week",
-    "hour": "hour",
-    "minute": "minute",
-    "second": "second",
-}
+# Transformer order in the ColumnTransformer; date and text transformers follow, one per
+# column.
+GROUP_ORDER = ("numeric", "categorical", "high_cardinality")
+# skrub's DatetimeEncoder extracts every part from the year down to its ``resolution``.
+RESOLUTIONS = ("year", "month", "day", "hour", "minute", "second")
 
 
 def build_featurizer(plan: FeaturizationPlan) -> ColumnTransformer:
     """Build the (unfitted) ``ColumnTransformer`` applying ``plan``.
 
     Groups: ``"numeric"`` (mean imputation, with missing-value indicators when the training
-    data had missing numeric values), ``"categorical"`` (constant imputation + one-hot),
-    ``"high_cardinality"`` (constant imputation + one-hot of the most frequent categories),
-    ``"datetime"`` (calendar parts + most-frequent imputation) and ``"text_<i>"`` for the i-th
-    text column (empty-string imputation + word and character TF-IDF).
+    data had missing numeric values), ``"categorical"`` (as text, constant imputation,
+    one-hot), ``"high_cardinality"`` (the same, one-hot of the most frequent categories),
+    ``"datetime_<i>"`` for the i-th date column (parsed, calendar parts, most-frequent
+    imputation) and ``"text_<i>"`` for the i-th text column (empty-string imputation, word and
+    character TF-IDF).
     """
     groups = plan.groups()
     if not groups:
@@ -68,6 +61,9 @@ def build_featurizer(plan: FeaturizationPlan) -> ColumnTransformer:
     for group in GROUP_ORDER:
         if group in groups:
             transformers.append((group, _group_transformer(group, plan), groups[group]))
+    # skrub's date steps read one column (a Series): the selector is the name, not a list.
+    for i, name in enumerate(groups.get("datetime", [])):
+        transformers.append((f"datetime_{i}", _datetime_transformer(plan), name))
     for i, name in enumerate(groups.get("text", [])):
         transformers.append((f"text_{i}", _text_transformer(plan.text_max_features), [name]))
 
@@ -105,11 +101,10 @@ def group_descriptions(plan: FeaturizationPlan) -> dict[str, str]:
             f"{HIGH_CARDINALITY_MAX_CATEGORIES - 1} most frequent categories and grouping the "
             "others (and unseen ones) in a single 'infrequent' column"
         )
-    if "datetime" in groups:
-        parts = [PART_LABELS[part] for part in plan.datetime_parts]
-        descriptions["datetime"] = (
-            f"{_columns(groups['datetime'], 'datetime')}: expanded into {_join(parts)} numbers, "
-            "missing dates replaced by the most frequent value"
+    for i, name in enumerate(groups.get("datetime", [])):
+        descriptions[f"datetime_{i}"] = (
+            f"Date column {name!r}: parsed as dates, expanded into {_join(_date_parts(plan))} "
+            "numbers, missing or unreadable dates replaced by the most frequent value"
         )
     for i, name in enumerate(groups.get("text", [])):
         descriptions[f"text_{i}"] = (
@@ -121,51 +116,92 @@ def group_descriptions(plan: FeaturizationPlan) -> dict[str, str]:
 
 
 def _group_transformer(group: str, plan: FeaturizationPlan):
+    # SimpleImputer reads numbers of any dtype (int, float, nullable) as float64.
     if group == "numeric":
         if _numeric_has_missing(plan):
             return SimpleImputer(strategy="mean", add_indicator=True)
         return SimpleImputer(strategy="mean")
     if group == "categorical":
-        return Pipeline(
-            [
-                ("impute", SimpleImputer(strategy="constant", fill_value=MISSING_CATEGORY)),
-                ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-            ]
+        onehot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    elif group == "high_cardinality":
+        onehot = OneHotEncoder(
+            handle_unknown="infrequent_if_exist",
+            max_categories=HIGH_CARDINALITY_MAX_CATEGORIES,
+            sparse_output=False,
         )
-    if group == "high_cardinality":
-        return Pipeline(
-            [
-                ("impute", SimpleImputer(strategy="constant", fill_value=MISSING_CATEGORY)),
-                (
-                    "onehot",
-                    OneHotEncoder(
-                        handle_unknown="infrequent_if_exist",
-                        max_categories=HIGH_CARDINALITY_MAX_CATEGORIES,
-                        sparse_output=False,
-                    ),
+    else:
+        raise ValueError(f"Unknown column group {group!r}")
+    return Pipeline([*_as_text_steps(MISSING_CATEGORY), ("onehot", onehot)])
+
+
+def _as_text_steps(fill_value: str) -> list:
+    """Values as strings and every kind of missing value (NaN, None, pd.NA) as ``fill_value``:
+    the encoders need one type per column, and a CSV, a Parquet file and a DataFrame each
+    give booleans, numbers and missing values differently."""
+    return [
+        (
+            "as_text",
+            FunctionTransformer(
+                pd.DataFrame.astype, kw_args={"dtype": "string"}, feature_names_out="one-to-one"
+            ),
+        ),
+        (
+            "impute",
+            FunctionTransformer(
+                pd.DataFrame.fillna,
+                kw_args={"value": fill_value},
+                feature_names_out="one-to-one",
+            ),
+        ),
+    ]
+
+
+def _datetime_transformer(plan: FeaturizationPlan) -> Pipeline:
+    from skrub import DatetimeEncoder, ToDatetime  # imported on first use: a second to load
+
+    parts = set(plan.datetime_parts)
+    return Pipeline(
+        [
+            ("parse", ToDatetime()),
+            (
+                "parts",
+                DatetimeEncoder(
+                    resolution=_resolution(plan),
+                    add_weekday="dayofweek" in parts,
+                    add_day_of_year="dayofyear" in parts,
                 ),
-            ]
-        )
-    if group == "datetime":
-        if not plan.datetime_parts:
-            raise ValueError("The plan has datetime columns but no datetime_parts")
-        return Pipeline(
-            [
-                ("parts", DatetimeFeatures(parts=tuple(plan.datetime_parts))),
-                # keep_empty_features: a part that is missing on every training row (e.g. all
-                # dates missing in a CV fold) is kept (filled with 0) so the width is stable.
-                ("impute", SimpleImputer(strategy="most_frequent", keep_empty_features=True)),
-            ]
-        )
-    raise ValueError(f"Unknown column group {group!r}")
+            ),
+            # keep_empty_features: a part that is missing on every training row (e.g. all
+            # dates missing in a CV fold) is kept (filled with 0) so the width is stable.
+            ("impute", SimpleImputer(strategy="most_frequent", keep_empty_features=True)),
+        ]
+    )
+
+
+def _resolution(plan: FeaturizationPlan) -> str:
+    """The finest calendar part that varies in the training dates."""
+    varying = [part for part in RESOLUTIONS if part in plan.datetime_parts]
+    return varying[-1] if varying else "year"
+
+
+def _date_parts(plan: FeaturizationPlan) -> list[str]:
+    """The numbers ``_datetime_transformer`` makes of a date, in words."""
+    parts = set(plan.datetime_parts)
+    words = list(RESOLUTIONS[: RESOLUTIONS.index(_resolution(plan)) + 1])
+    words.append("seconds since 1970")
+    if "dayofweek" in parts:
+        words.append("day of week")
+    if "dayofyear" in parts:
+        words.append("day of year")
+    return words
 
 
 def _text_transformer(max_features: int) -> Pipeline:
-    # SimpleImputer needs 2-D input, so the column is selected as a one-column frame
-    # ([name]) and flattened to the 1-D array of strings TfidfVectorizer expects.
+    # The column is selected as a one-column frame ([name]) and flattened to the 1-D array
+    # of strings TfidfVectorizer expects.
     return Pipeline(
         [
-            ("impute", SimpleImputer(strategy="constant", fill_value="")),
+            *_as_text_steps(""),
             ("flatten", FunctionTransformer(np.ravel, feature_names_out="one-to-one")),
             (
                 "tfidf",

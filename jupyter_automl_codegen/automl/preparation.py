@@ -1,37 +1,40 @@
-"""Data preparation shared by every trial: features, the encoded label and its classes.
+"""Training rows and labels: what every trial learns from.
 
 Generated scripts repeat these few pandas lines in their ``prepare_data`` stage, so keep them
-plain: drop rows without a label, split off the label, give feature columns uniform dtypes,
-encode classes as 0..K-1.
+plain: drop rows without a label, split off the label, give the label one type. The features
+stay the raw columns: every model prepares them itself (see ``featurization``), so it predicts
+from rows as a file gives them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import LabelEncoder
-
-from .profiling import FeaturizationPlan, normalize_frame
 
 
-def prepare_features(frame: pd.DataFrame, plan: FeaturizationPlan) -> pd.DataFrame:
-    """Features with the uniform dtypes scikit-learn's encoders need, for training and predicting."""
-    return normalize_frame(frame, plan)
-
-
-def prepare_training_data(frame: pd.DataFrame, label: str, task: str, plan: FeaturizationPlan):
-    """Return ``(X, y, classes)``; ``classes`` is None for regression.
-
-    Class labels are encoded as 0..K-1 in sorted order (what LabelEncoder does) because
-    XGBoost accepts nothing else; ``classes[code]`` gives the original label back.
-    """
+def prepare_training_data(frame: pd.DataFrame, label: str, task: str):
+    """Return ``(X, y, classes)``: the raw feature columns, the labels and (for classification)
+    the sorted distinct labels, the order of every model's ``classes_``; None for regression."""
     frame = frame[frame[label].notna()].reset_index(drop=True)
-    X = prepare_features(frame.drop(columns=[label]), plan)
+    X = frame.drop(columns=[label])
     if task != "classification":
         return X, frame[label].to_numpy(dtype=np.float64), None
-    target = frame[label]
+    y = class_labels(frame[label])
+    return X, y, np.unique(y)
+
+
+def class_labels(target: pd.Series) -> np.ndarray:
+    """Labels with one type, as close to the data's own as can be compared: booleans and
+    integers stay so (also when missing labels had made the column object or float), and
+    labels of mixed types are compared as text."""
+    target = target.infer_objects()
     if target.dtype == object:
-        target = target.astype(str)
-    encoder = LabelEncoder()
-    y = encoder.fit_transform(target)
-    return X, y, encoder.classes_
+        return target.astype(str).to_numpy()
+    if target.dtype.kind == "f" and (target % 1 == 0).all():
+        return target.astype("int64").to_numpy()
+    return target.to_numpy()
+
+
+def class_codes(labels, classes) -> np.ndarray:
+    """Positions of ``labels`` in ``classes`` (metrics compare these, whatever the labels)."""
+    return np.asarray(pd.Categorical(labels, categories=classes).codes, dtype=np.int64)

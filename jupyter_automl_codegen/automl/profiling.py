@@ -7,8 +7,8 @@ recorded on the experiment (``to_dict``/``from_dict`` round-trip through JSON), 
 scikit-learn ``ColumnTransformer`` by :mod:`jupyter_automl_codegen.automl.featurization`, and
 explained in generated notebooks.
 
-``normalize_frame`` applies the few dtype fixes the featurizer needs (categorical/text values as
-strings, numeric values as float64); generated code repeats the same pandas lines.
+Date/time text is parsed the way the model parses it (skrub's ``ToDatetime``, which guesses one
+format per column): a text column is a date column only when that parser accepts it.
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jupyter_automl_codegen.helpers.datetime_features import (
-    ALLOWED_PARTS,
-    datetime_part,
-    to_naive_datetime,
-)
-
 KINDS = ("numeric", "categorical", "high_cardinality", "text", "datetime", "drop")
 
 # Object/string/category columns with at most this many distinct values are one-hot encoded
@@ -33,7 +27,7 @@ KINDS = ("numeric", "categorical", "high_cardinality", "text", "datetime", "drop
 CATEGORICAL_MAX_UNIQUE = 32
 
 # A string column is a date column when at least this share of its (sampled) non-missing
-# values look like dates (regex) *and* parse as dates with pandas.
+# values look like dates (regex) *and* skrub's ToDatetime finds one format for all of them.
 DATETIME_MIN_RATIO = 0.95
 # Date detection checks at most this many non-missing values (a deterministic sample).
 DATETIME_SAMPLE_SIZE = 1000
@@ -61,8 +55,18 @@ TEXT_MAX_CELLS = 6_000_000
 IDENTIFIER_MIN_ROWS = 10
 
 # Calendar parts considered for datetime columns, in output order. Only the parts that vary
-# in the training data are kept (e.g. hour/minute/second are dropped for pure dates).
-DATETIME_PARTS_ORDER = ALLOWED_PARTS
+# in the training data are kept (e.g. hour/minute/second are dropped for pure dates); the
+# featurizer turns them into skrub ``DatetimeEncoder`` settings.
+DATETIME_PARTS_ORDER = (
+    "year",
+    "month",
+    "day",
+    "dayofweek",
+    "dayofyear",
+    "hour",
+    "minute",
+    "second",
+)
 # Used when datetime columns exist but no calendar part varies (sub-second differences only).
 DATETIME_FALLBACK_PARTS = ("year",)
 
@@ -196,28 +200,6 @@ def text_width(rows: int) -> int:
     on many rows it fills memory."""
     wanted = min(TEXT_MAX_FEATURES, rows // TEXT_ROWS_PER_FEATURE, TEXT_MAX_CELLS // max(rows, 1))
     return int(max(TEXT_MIN_FEATURES, wanted))
-
-
-def normalize_frame(df: pd.DataFrame, plan: FeaturizationPlan) -> pd.DataFrame:
-    """Return a copy of ``df`` with the dtypes the featurizer expects (pure, deterministic).
-
-    scikit-learn's encoders need uniformly typed columns: ``OneHotEncoder`` rejects an object
-    column mixing bools (or numbers) with the imputed "missing" string, and ``SimpleImputer``
-    rejects bool columns and pandas ``pd.NA`` values. So categorical, high-cardinality and
-    text columns become object columns of ``str`` with ``np.nan`` where missing, and numeric
-    columns become float64 (``NaN`` where missing or not a number). Datetime columns and
-    columns outside the plan are left unchanged; plan columns absent from ``df`` are skipped.
-    """
-    df = df.copy()
-    groups = plan.groups()
-    for name in groups.get("numeric", []):
-        if name in df.columns:
-            df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
-    for kind in ("categorical", "high_cardinality", "text"):
-        for name in groups.get(kind, []):
-            if name in df.columns:
-                df[name] = df[name].astype(str).where(df[name].notna(), np.nan).astype(object)
-    return df
 
 
 def _profile_column(column: pd.Series) -> ColumnProfile:
@@ -355,13 +337,26 @@ def _is_integer_identifier(column: pd.Series, dtype: Any, n_unique: int) -> bool
 
 
 def _date_ratio(non_missing: pd.Series) -> float:
-    """Share of (sampled) non-missing values that look like dates and parse as dates."""
-    non_missing = _sample(non_missing, DATETIME_SAMPLE_SIZE)
-    looks_like_date = non_missing.astype(str).str.match(DATE_PATTERN)
-    if looks_like_date.mean() < DATETIME_MIN_RATIO:
+    """Share of (sampled) non-missing values that look like dates, when the model's date
+    parser accepts the whole column (else 0)."""
+    looks_like_date = _sample(non_missing, DATETIME_SAMPLE_SIZE).astype(str).str.match(DATE_PATTERN)
+    if looks_like_date.mean() < DATETIME_MIN_RATIO or parse_dates(non_missing) is None:
         return 0.0
-    parsed = to_naive_datetime(non_missing.astype(object))
-    return float(parsed.notna().mean())
+    return float(looks_like_date.mean())
+
+
+def parse_dates(column: pd.Series) -> pd.Series | None:
+    """The column as datetimes the way the model's ``ToDatetime`` step reads it, or None when
+    that step would refuse it (no single format fits every value)."""
+    from skrub import ToDatetime  # imported on first use: a second to load
+    from skrub.core import RejectColumn
+
+    if pd.api.types.is_object_dtype(column.dtype):
+        column = column.astype(str).where(column.notna(), None)  # text, as a CSV gives it
+    try:
+        return ToDatetime().fit_transform(column.reset_index(drop=True))
+    except (RejectColumn, ValueError, TypeError):
+        return None
 
 
 def _varying_datetime_parts(df: pd.DataFrame, datetime_columns: list[str]) -> tuple[str, ...]:
@@ -370,9 +365,11 @@ def _varying_datetime_parts(df: pd.DataFrame, datetime_columns: list[str]) -> tu
         return ()
     varying = set()
     for name in datetime_columns:
-        dates = to_naive_datetime(df[name])
+        dates = parse_dates(df[name].dropna())
+        if dates is None:
+            continue
         for part in DATETIME_PARTS_ORDER:
-            values = datetime_part(dates, part)
+            values = getattr(dates.dt, part).to_numpy(dtype="float64", na_value=np.nan)
             values = values[~np.isnan(values)]
             if values.size and values.min() != values.max():
                 varying.add(part)

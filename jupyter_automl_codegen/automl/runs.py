@@ -6,8 +6,6 @@ import pandas as pd
 
 from ..store import RunStore
 from ..store.ranking import rank_runs
-from .preparation import prepare_features
-from .profiling import FeaturizationPlan
 
 
 class ChildRun:
@@ -84,12 +82,18 @@ class ChildRun:
         return dict(self._record.metrics)
 
     def get_model(self):
-        """The fitted pipeline, loaded from the store after its SHA-256 is checked.
+        """The fitted model, loaded from the store after its SHA-256 is checked.
+
+        A tabular run's model is one self-contained scikit-learn estimator: it reads raw rows
+        (as ``pd.read_csv`` gives them; extra columns and any column order are fine) and
+        ``predict`` answers in the data's own labels, ``classes_`` being those labels in the
+        order of ``predict_proba``'s columns. It needs nothing of this package to load.
 
         Returns
         -------
         sklearn.pipeline.Pipeline or object
-            The fitted scikit-learn pipeline (a forecasting run: its fitted forecaster).
+            The fitted scikit-learn pipeline or ensemble (a forecasting run: its fitted
+            forecaster).
 
         Raises
         ------
@@ -100,14 +104,6 @@ class ChildRun:
 
     def _parent_properties(self) -> dict:
         return self._store.get_run(self._record.parent_id).properties
-
-    def _classes(self):
-        return self._parent_properties().get("classes")
-
-    def prepare_features(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Columns typed the way the model was trained (what ``prepare_data`` does)."""
-        plan = FeaturizationPlan.from_dict(self._parent_properties()["featurization"])
-        return prepare_features(frame, plan)
 
     def forecast(self, history: pd.DataFrame) -> pd.DataFrame:
         """A forecasting run's forecast of the ``horizon`` steps after ``history`` (the same
@@ -159,12 +155,13 @@ class ChildRun:
         return forecast_frame(predicted, keys, settings)
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
-        """Predictions in the original label values (class codes are decoded).
+        """The model's predictions, in the data's own labels (``get_model().predict``).
 
         Parameters
         ----------
         frame : pandas.DataFrame
-            Rows with the training data's feature columns (the label may be absent).
+            Rows with the training data's feature columns (the label and other columns may
+            be there too).
 
         Returns
         -------
@@ -181,14 +178,11 @@ class ChildRun:
                 f"run {self.id} is a forecasting run; use forecast(history) for the steps "
                 "after a history."
             )
-        predictions = self.get_model().predict(self.prepare_features(frame))
-        classes = self._classes()
-        if classes is not None:
-            predictions = [classes[int(code)] for code in predictions]
+        predictions = self.get_model().predict(frame)
         return pd.Series(predictions, index=frame.index, name="prediction")
 
     def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Class probabilities, one column per class in the model's class order.
+        """Class probabilities, one column per class, named by the model's ``classes_``.
 
         Parameters
         ----------
@@ -205,11 +199,10 @@ class ChildRun:
         ValueError
             The run is a regression model.
         """
-        classes = self._classes()
-        if classes is None:
+        model = self.get_model()
+        if not hasattr(model, "predict_proba"):
             raise ValueError(f"run {self.id} is a regression model; it has no probabilities.")
-        proba = self.get_model().predict_proba(self.prepare_features(frame))
-        return pd.DataFrame(proba, index=frame.index, columns=[str(c) for c in classes])
+        return pd.DataFrame(model.predict_proba(frame), index=frame.index, columns=model.classes_)
 
 
 class AutoMLRun:

@@ -14,7 +14,7 @@ from .config import AutoMLConfig
 from .data import DataError, check_class_counts, check_training_frame
 from .featurization import group_descriptions
 from .lifecycle import Snapshot, deadline, open_compute
-from .preparation import prepare_training_data
+from .preparation import class_codes, prepare_training_data
 from .profiling import FeaturizationPlan, profile_columns
 from .search_loop import SearchSettings, TabularSearch
 from .validation import ValidationScheme, choose_scheme
@@ -44,7 +44,7 @@ def check_data(config: AutoMLConfig, frame: pd.DataFrame) -> TabularData:
     if not plan.groups():
         reasons = "; ".join(f"{c.name!r}: {c.reason}" for c in plan.columns[:5])
         raise DataError(f"every feature column was dropped ({reasons}); add informative columns.")
-    _, y, classes = prepare_training_data(frame, label, task, plan)
+    y, classes = _targets(frame, label, task)
     scheme = choose_scheme(
         task, len(y), config.seed, config.n_cross_validations, config.validation_size
     )
@@ -75,7 +75,7 @@ def reload_data(run_store, experiment, parent, config: AutoMLConfig) -> TabularD
     plan = FeaturizationPlan.from_dict(props["featurization"])
     scheme = ValidationScheme.from_dict(props["validation"])
     frame = run_store.load_data_snapshot(experiment.id)
-    _, y, classes = prepare_training_data(frame, config.label_column_name, config.task, plan)
+    y, classes = _targets(frame, config.label_column_name, config.task)
     return TabularData(plan, scheme, y, classes)
 
 
@@ -118,6 +118,13 @@ def search(
         TabularSearch(settings, compute).run()
     finally:
         compute.close()
+
+
+def _targets(frame: pd.DataFrame, label: str, task: str):
+    """``(y, classes)``: for classification ``y`` holds class codes (positions in ``classes``),
+    which the driver's ensemble selection scores with."""
+    _, y, classes = prepare_training_data(frame, label, task)
+    return (y, None) if classes is None else (class_codes(y, classes), classes)
 
 
 def _plain(value):

@@ -50,8 +50,7 @@ from threadpoolctl import threadpool_limits
 
 from ..spec import from_spec
 from .metrics import classification_metrics, mean_metrics, regression_metrics
-from .preparation import prepare_training_data
-from .profiling import FeaturizationPlan
+from .preparation import class_codes, prepare_training_data
 from .validation import ValidationScheme
 
 FEATURIZE_STEP = "featurize"
@@ -344,8 +343,7 @@ def _training_data(task: TrialTask, data: bytes | None = None):
                 f"expected {task.snapshot_sha256})"
             )
         frame = pd.read_parquet(io.BytesIO(raw))
-        plan = FeaturizationPlan.from_dict(task.plan)
-        _DATA[key] = prepare_training_data(frame, task.label, task.task, plan)
+        _DATA[key] = prepare_training_data(frame, task.label, task.task)
     return _DATA[key]
 
 
@@ -395,11 +393,15 @@ def _featurized_all(task, featurizer, X, y):
 
 def _score(task_kind: str, model, X_valid, y_valid, classes) -> tuple[dict, np.ndarray]:
     """The metrics of a fitted model on validation rows, and its raw predictions there (in
-    the model's own dtype, as scikit-learn's voting ensembles average them)."""
+    the model's own dtype, as scikit-learn's voting ensembles average them). Models answer
+    in the data's labels; the metrics compare class codes (positions in ``classes``)."""
     if task_kind == "classification":
         proba = model.predict_proba(X_valid)
         metrics = classification_metrics(
-            y_valid, model.predict(X_valid), proba, np.arange(len(classes))
+            class_codes(y_valid, classes),
+            class_codes(model.predict(X_valid), classes),
+            proba,
+            np.arange(len(classes)),
         )
         return metrics, np.asarray(proba)
     predicted = model.predict(X_valid)

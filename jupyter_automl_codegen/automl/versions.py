@@ -14,6 +14,7 @@ MODULE_PACKAGES = {
     "xgboost": "xgboost",
     "mlforecast": "mlforecast",
     "statsforecast": "statsforecast",
+    "skrub": "skrub",
 }
 
 

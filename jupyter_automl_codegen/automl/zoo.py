@@ -457,9 +457,18 @@ def check_algorithm_names(task: str, names) -> None:
 
 
 def make_estimator(name: str, task: str, params: dict, seed: int):
-    """The unfitted estimator of one trial: tuned arguments plus the fixed ones."""
+    """The unfitted estimator of one trial: tuned arguments plus the fixed ones.
+
+    Every model learns from the data's own labels and answers in them. XGBoost's classifier
+    accepts only the codes 0..K-1, so it runs as the single member of a soft
+    ``VotingClassifier``, scikit-learn's own estimator that encodes the labels for its
+    members and decodes their answers (its probabilities are the member's, unchanged).
+    """
     algorithm = ALGORITHMS[name]
-    return algorithm.estimators[task](**params, **algorithm.fixed(task, seed))
+    estimator = algorithm.estimators[task](**params, **algorithm.fixed(task, seed))
+    if isinstance(estimator, xgboost.XGBClassifier):
+        return ensemble.VotingClassifier([("xgboost", estimator)], voting="soft")
+    return estimator
 
 
 def make_scaler(name: str | None):

@@ -67,7 +67,6 @@ def build_forecasting_code(context: CodegenContext, *, generator_version: str) -
         header=script_header(context, generator_version, PURPOSE),
         imports=import_block(imports),
         stages=tuple(stages),
-        helper_modules=(),
         packages=third_party_packages(imports),
     )
 

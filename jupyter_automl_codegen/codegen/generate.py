@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from importlib.resources import files
 from pathlib import Path
 
 from .._version import __version__
-from ..spec import HELPERS_PACKAGE
 from .context import CodegenContext
 from .forecasting_script import build_forecasting_code
 from .formatting import format_sources
@@ -39,17 +37,15 @@ def build_training_code(context: CodegenContext, *, generator_version: str) -> T
 def render_files(context: CodegenContext) -> dict[str, str]:
     """Every file of the generated folder, by name: a pure function of the context.
 
-    All Python source of the folder (script, helpers, notebook cells) is formatted by a
+    All Python source of the folder (script, notebook cells) is formatted by a
     single ruff process, the dominant cost of generating a folder.
     """
     code = build_training_code(context, generator_version=__version__)
     training_cells = training_notebook_cells(context, code)
     run_cells = script_run_notebook_cells(context, code)
-    helpers = {f"{module}.py": _helper_source(module) for module in code.helper_modules}
     formatted = format_sources(
         {
             SCRIPT: code.script(),
-            **helpers,
             **code_snippets(training_cells, "training"),
             **code_snippets(run_cells, "run"),
         }
@@ -60,13 +56,7 @@ def render_files(context: CodegenContext) -> dict[str, str]:
         SCRIPT_RUN_NOTEBOOK: notebook_json(run_cells, formatted, "run"),
         REQUIREMENTS: requirements(code.packages, context.versions),
     }
-    rendered.update({name: formatted[name] for name in helpers})
     return rendered
-
-
-def _helper_source(module: str) -> str:
-    """A standalone helper module, copied verbatim into the folder that uses it."""
-    return files(HELPERS_PACKAGE).joinpath(f"{module}.py").read_text(encoding="utf-8")
 
 
 def write_files(rendered: dict[str, str], out_dir: str | Path) -> dict[str, Path]:

@@ -17,14 +17,13 @@ class Imports:
 
     modules: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)  # bound name -> module
-    local: set[str] = field(default_factory=set)  # modules written beside the script
 
     def module(self, name: str) -> str:
         """Import a module; returns the name code refers to it by (``np`` for numpy)."""
         self.modules.add(name)
         return MODULE_ALIASES.get(name, name)
 
-    def name(self, module: str, name: str, *, local: bool = False) -> str:
+    def name(self, module: str, name: str) -> str:
         """``from module import name``; returns ``name``."""
         bound = self.names.setdefault(name, module)
         if bound != module:
@@ -32,13 +31,11 @@ class Imports:
                 f"two classes named {name!r} ({bound} and {module}) cannot be imported into "
                 "one generated script; rename one with an alias in your pipeline's module."
             )
-        if local:
-            self.local.add(module)
         return name
 
     def render(self) -> str:
-        """Import lines: standard library, third party, then local, each sorted."""
-        sections: dict[int, list[tuple[str, str]]] = {0: [], 1: [], 2: []}
+        """Import lines: standard library, then third party, each sorted."""
+        sections: dict[int, list[tuple[str, str]]] = {0: [], 1: []}
         for module in self.modules:
             alias = MODULE_ALIASES.get(module)
             line = f"import {module} as {alias}" if alias else f"import {module}"
@@ -50,7 +47,7 @@ class Imports:
             listed = ", ".join(sorted(names, key=_isort_key))
             sections[self._section(module)].append((module, f"from {module} import {listed}"))
         blocks = []
-        for section in (0, 1, 2):
+        for section in (0, 1):
             lines = [line for _, line in sorted(sections[section], key=_line_key)]
             if lines:
                 blocks.append("\n".join(lines))
@@ -58,8 +55,6 @@ class Imports:
 
     def _section(self, module: str) -> int:
         top = module.split(".")[0]
-        if module in self.local:
-            return 2
         return 0 if top in sys.stdlib_module_names else 1
 
 

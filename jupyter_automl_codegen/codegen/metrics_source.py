@@ -31,42 +31,44 @@ _REGRESSION_NAMES = (
 _CLASSIFICATION_HEAD = '''
 def calculate_metrics(model, X, y):
     """The run's metrics (Azure AutoML names) of a model on labelled rows."""
-    y_pred = model.predict(X)
+    # Class codes: each label's position in model.classes_, the order of y_proba's columns.
+    y_true = pd.Categorical(y, categories=model.classes_).codes
+    y_pred = pd.Categorical(model.predict(X), categories=model.classes_).codes
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
-    classes = np.arange(len(CLASSES))
+    classes = np.arange(len(model.classes_))
     n_classes = len(classes)
-    macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
+    macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
     metrics = {
-        "accuracy": accuracy_score(y, y_pred),
+        "accuracy": accuracy_score(y_true, y_pred),
 '''
 
-# Binary: both AUCs and the average precision score the probability of class 1 (CLASSES[1]);
+# Binary: both AUCs and the average precision score the probability of class 1 (classes_[1]);
 # with one positive class the weighted average is that class's score.
-_BINARY_AUC = """        "AUC_weighted": roc_auc_score(y, y_proba[:, 1]),
-        "AUC_macro": roc_auc_score(y, y_proba[:, 1]),
-        "average_precision_score_weighted": average_precision_score(y, y_proba[:, 1]),
+_BINARY_AUC = """        "AUC_weighted": roc_auc_score(y_true, y_proba[:, 1]),
+        "AUC_macro": roc_auc_score(y_true, y_proba[:, 1]),
+        "average_precision_score_weighted": average_precision_score(y_true, y_proba[:, 1]),
 """
 
 _MULTICLASS_AUC = """        "AUC_weighted": roc_auc_score(
-            y, y_proba, average="weighted", multi_class="ovr", labels=classes
+            y_true, y_proba, average="weighted", multi_class="ovr", labels=classes
         ),
         "AUC_macro": roc_auc_score(
-            y, y_proba, average="macro", multi_class="ovr", labels=classes
+            y_true, y_proba, average="macro", multi_class="ovr", labels=classes
         ),
         "average_precision_score_weighted": average_precision_score(
-            label_binarize(y, classes=classes), y_proba, average="weighted"
+            label_binarize(y_true, classes=classes), y_proba, average="weighted"
         ),
 """
 
-_CLASSIFICATION_TAIL = """        "balanced_accuracy": balanced_accuracy_score(y, y_pred),
-        "f1_score_weighted": f1_score(y, y_pred, average="weighted", zero_division=0),
-        "log_loss": log_loss(y, y_proba, labels=classes),
+_CLASSIFICATION_TAIL = """        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "f1_score_weighted": f1_score(y_true, y_pred, average="weighted", zero_division=0),
+        "log_loss": log_loss(y_true, y_proba, labels=classes),
         "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
         "precision_score_weighted": precision_score(
-            y, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0
         ),
-        "recall_score_weighted": recall_score(y, y_pred, average="weighted", zero_division=0),
-        "matthews_correlation": matthews_corrcoef(y, y_pred),
+        "recall_score_weighted": recall_score(y_true, y_pred, average="weighted", zero_division=0),
+        "matthews_correlation": matthews_corrcoef(y_true, y_pred),
     }
     return {name: float(value) for name, value in metrics.items()}
 """
@@ -103,6 +105,7 @@ def metrics_function(task: str, n_classes: int | None, imports: Imports) -> str:
     """Source of ``calculate_metrics(model, X, y)`` for the task, registering its imports."""
     imports.module("numpy")
     if task == "classification":
+        imports.module("pandas")
         for name in _CLASSIFICATION_NAMES:
             imports.name("sklearn.metrics", name)
         if n_classes == 2:

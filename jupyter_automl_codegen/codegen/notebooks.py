@@ -421,18 +421,7 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
         + "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n"
         + "".join(f"    {line}\n" if line else "\n" for line in run_code.splitlines())
     )
-    if context.classes is not None:
-        predictions = (
-            "pd.DataFrame(\n"
-            "    {\n"
-            '        "actual": [script.CLASSES[int(code)] for code in y[:5]],\n'
-            '        "predicted": [script.CLASSES[int(code)] for code in predictions],\n'
-            "    },\n"
-            "    index=rows.index,\n"
-            ")"
-        )
-    else:
-        predictions = 'pd.DataFrame({"actual": y[:5], "predicted": predictions}, index=rows.index)'
+    predictions = 'pd.DataFrame({"actual": y[:5], "predicted": predictions}, index=rows.index)'
     model_code = (
         "import joblib\n"
         "import pandas as pd\n\n"

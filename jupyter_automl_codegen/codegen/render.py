@@ -13,7 +13,7 @@ import functools
 import inspect
 import math
 
-from ..spec import HELPERS_PACKAGE, SpecError, encode_value, import_object
+from ..spec import SpecError, encode_value, import_object
 from .errors import CodegenError
 from .imports import Imports
 
@@ -25,7 +25,6 @@ class Renderer:
 
     def __init__(self, imports: Imports | None = None):
         self.imports = imports or Imports()
-        self.helper_modules: set[str] = set()  # helper files to copy beside the script
 
     # --- public -----------------------------------------------------------------------------
 
@@ -60,18 +59,15 @@ class Renderer:
     def class_name(self, path: str) -> str:
         """Import a class (or function) by its public path and return the name to use."""
         try:
-            obj = import_object(path)  # the spec's allowlist: nothing else reaches the code
+            import_object(path)  # the spec's allowlist: nothing else reaches the code
         except SpecError as error:
             raise CodegenError(str(error)) from None
         module, _, name = path.rpartition(".")
         if module == "builtins":
             return name
-        if module in ("numpy", "pandas"):
-            return f"{self.imports.module(module)}.{name}"
-        if path.startswith(HELPERS_PACKAGE + "."):
-            helper_module = obj.__module__.rpartition(".")[2]
-            self.helper_modules.add(helper_module)
-            return self.imports.name(helper_module, name, local=True)
+        top, _, rest = path.partition(".")
+        if top in ("numpy", "pandas") and (module == top or top == "pandas"):
+            return f"{self.imports.module(top)}.{rest}"  # np.ravel, pd.DataFrame.astype
         return self.imports.name(module, name)
 
     # --- values -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ DISTRIBUTIONS = {
     "xgboost": "xgboost",
     "mlforecast": "mlforecast",
     "statsforecast": "statsforecast",
+    "skrub": "skrub",
 }
 # pandas reads the Parquet data snapshot through pyarrow.
 ALWAYS = ("pyarrow",)

@@ -9,6 +9,7 @@ write their own stages from these pieces. Every value that comes from the data o
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,6 @@ class TrainingCode:
     header: str
     imports: str
     stages: tuple[Stage, ...]
-    helper_modules: tuple[str, ...]
     packages: tuple[str, ...]  # top-level third-party modules the code imports
 
     def script(self) -> str:
@@ -126,9 +126,7 @@ def script_header(context: CodegenContext, version: str, purpose: str) -> str:
 
 def import_block(imports: Imports) -> str:
     """Imports, with the thread settings before numpy is first imported."""
-    rest = Imports(
-        modules=imports.modules - {"os"}, names=dict(imports.names), local=set(imports.local)
-    )
+    rest = Imports(modules=imports.modules - {"os"}, names=dict(imports.names))
     return (
         "import os\n\n"
         "# The AutoML trial ran single-threaded; the same thread count gives bit-identical\n"
@@ -140,6 +138,6 @@ def import_block(imports: Imports) -> str:
 
 
 def third_party_packages(imports: Imports) -> tuple[str, ...]:
-    """Top-level modules the code imports, except the folder's own helper modules."""
+    """Top-level third-party modules the code imports."""
     modules = {m.split(".")[0] for m in [*imports.modules, *imports.names.values()]}
-    return tuple(sorted(modules - set(imports.local)))
+    return tuple(sorted(modules - set(sys.stdlib_module_names)))

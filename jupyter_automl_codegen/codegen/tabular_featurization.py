@@ -65,7 +65,7 @@ def featurization_stages(context, featurizer, constants, renderer):
 
 
 def _transformers_node(rows, constants, renderer) -> ast.expr:
-    """The ``transformers`` list; runs of per-column text transformers become a
+    """The ``transformers`` list; runs of per-column (date, text) transformers become a
     comprehension, joined to the literal entries around it with ``+``."""
     parts = []  # list displays and comprehensions, in the order of the transformers
     entries = []
@@ -81,9 +81,9 @@ def _transformers_node(rows, constants, renderer) -> ast.expr:
         if entries:
             parts.append(ast.List(entries, ast.Load()))
             entries = []
-        constant, base, length, function = run
+        constant, base, length, function, selector = run
         template = (
-            f'[(f"{base}_{{i}}", {function}(), [column]) for i, column in enumerate({constant})]'
+            f'[(f"{base}_{{i}}", {function}(), {selector}) for i, column in enumerate({constant})]'
         )
         parts.append(ast.parse(template, mode="eval").body)
         index += length
@@ -96,7 +96,8 @@ def _transformers_node(rows, constants, renderer) -> ast.expr:
 
 
 def _per_column_run(rows, start, constants):
-    """A run ``base_0 .. base_k`` of one function over each column of one constant."""
+    """A run ``base_0 .. base_k`` of one function over each column of one constant, each
+    selected as a one-column frame (``[column]``) or, for one-column steps, by name."""
     for constant, columns in constants.items():
         length = len(columns)
         if length < 1 or start + length > len(rows):
@@ -107,13 +108,16 @@ def _per_column_run(rows, start, constants):
             continue
         expected = [f"{base}_{i}" for i in range(length)]
         functions = {ast.unparse(row[1]) for row in window}
-        if (
+        if not (
             [row[0] for row in window] == expected
             and len(functions) == 1
             and all(isinstance(f, ast.Call) for _, f, _ in window)
-            and [row[2] for row in window] == [[c] for c in columns]
         ):
-            return constant, base, length, ast.unparse(window[0][1].func)
+            continue
+        selectors = [row[2] for row in window]
+        for selector, form in (([[c] for c in columns], "[column]"), (columns, "column")):
+            if selectors == selector:
+                return constant, base, length, ast.unparse(window[0][1].func), form
     return None
 
 

@@ -8,7 +8,7 @@ its metrics, validation and the command line.
 
 from __future__ import annotations
 
-from .context import TEXT_LIKE_KINDS, CodegenContext
+from .context import CodegenContext
 from .imports import Imports
 from .metrics_source import metrics_function
 from .render import Renderer
@@ -36,7 +36,7 @@ def build_tabular_code(context: CodegenContext, *, generator_version: str) -> Tr
 
     stages = [_constants_stage(context, constants, imports)]
     stages.append(_dataset_stage(context, imports))
-    stages.append(_prepare_stage(context, constants, imports))
+    stages.append(_prepare_stage(context))
     if context.is_ensemble:
         stages += ensemble_stages(context, constants, renderer)
     else:
@@ -45,12 +45,11 @@ def build_tabular_code(context: CodegenContext, *, generator_version: str) -> Tr
     stages.append(_split_stage(context, imports))
     stages.append(_metrics_stage(context, imports))
     stages.append(_validate_stage(imports))
-    stages.append(_main_stage(context, renderer.helper_modules, imports))
+    stages.append(_main_stage(imports))
     return TrainingCode(
         header=script_header(context, generator_version, PURPOSE),
         imports=import_block(imports),
         stages=tuple(stages),
-        helper_modules=tuple(sorted(renderer.helper_modules)),
         packages=third_party_packages(imports),
     )
 
@@ -68,8 +67,6 @@ def _constants_stage(context, constants, imports) -> Stage:
         f"FEATURE_COLUMNS = {literal(list(context.feature_columns))}",
     ]
     lines += [f"{name} = {literal(columns)}" for name, columns in constants.items()]
-    if context.classes is not None:
-        lines.append(f"CLASSES = {literal(list(context.classes))}")
     return Stage(
         "constants",
         "The run's data and columns",
@@ -112,48 +109,34 @@ def get_training_dataset(path=None):
     )
 
 
-def _prepare_stage(context, constants, imports) -> Stage:
+def _prepare_stage(context) -> Stage:
     lines = [
         "df = df[df[LABEL].notna()].reset_index(drop=True)",
         "X = df.drop(columns=[LABEL])",
     ]
-    if "NUMERIC_COLUMNS" in constants:
-        lines += [
-            "for column in NUMERIC_COLUMNS:",
-            '    X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")',
-        ]
-    text_like = [f"{k.upper()}_COLUMNS" for k in TEXT_LIKE_KINDS if k in context.column_kinds]
-    if text_like:
-        imports.module("numpy")
-        lines += [
-            f"for column in {' + '.join(text_like)}:",
-            "    X[column] = X[column].astype(str).where(X[column].notna(), np.nan).astype(object)",
-        ]
     if context.task == "classification":
-        imports.name("sklearn.preprocessing", "LabelEncoder")
         lines += [
-            "target = df[LABEL]",
-            "if target.dtype == object:",
-            "    target = target.astype(str)",
-            "y = LabelEncoder().fit_transform(target)",
+            "y = df[LABEL].infer_objects()",
+            "if y.dtype == object:",
+            "    y = y.astype(str)  # labels of mixed types are compared as text",
+            'elif y.dtype.kind == "f" and (y % 1 == 0).all():',
+            '    y = y.astype("int64")  # integer labels that missing labels had made float',
+            "return X, y.to_numpy()",
         ]
-        doc = "Keep labelled rows, give columns uniform types and encode classes as 0..K-1."
         explanation = (
-            "Drops rows without a label, gives text-like columns one type (str, missing as "
-            "NaN) and numeric columns float64, and encodes the classes as 0..K-1 in sorted "
-            "order (`CLASSES[i]` is the label of code i), which every algorithm accepts."
+            "Drops rows without a label and splits off the label, keeping the data's own "
+            "labels (the model predicts them). The feature columns stay as they are read: "
+            "the model's featurization gives each column its type, so it predicts from raw rows."
         )
     else:
-        imports.module("numpy")
-        lines.append('y = df[LABEL].to_numpy(dtype="float64")')
-        doc = "Keep labelled rows and give feature columns uniform types."
+        lines += ['y = df[LABEL].to_numpy(dtype="float64")', "return X, y"]
         explanation = (
-            "Drops rows without a label and gives text-like columns one type (str, missing "
-            "as NaN) and numeric columns float64."
+            "Drops rows without a label and splits off the label. The feature columns stay "
+            "as they are read: the model's featurization gives each column its type, so it "
+            "predicts from raw rows."
         )
-    lines.append("return X, y")
     body = "\n".join("    " + line for line in lines)
-    code = f'def prepare_data(df):\n    """{doc}"""\n{body}'
+    code = f'def prepare_data(df):\n    """Keep labelled rows; split them into features and label."""\n{body}'
     return Stage("prepare_data", "Data preparation", explanation, code)
 
 
@@ -234,22 +217,10 @@ def validate_model(X, y):
     )
 
 
-def _main_stage(context, helper_modules, imports) -> Stage:
+def _main_stage(imports) -> Stage:
     for module in ("argparse", "json"):
         imports.module(module)
     imports.module("joblib")
-    copy = ""
-    if helper_modules:
-        imports.module("shutil")
-        modules = literal(sorted(helper_modules))
-        copy = (
-            "    # The model refers to these helper modules: keep them beside model.pkl.\n"
-            f"    for module in {modules}:\n"
-            '        source = Path(__file__).with_name(f"{module}.py")\n'
-            '        target = args.output_dir / f"{module}.py"\n'
-            "        if source.resolve() != target.resolve():\n"
-            "            shutil.copyfile(source, target)\n"
-        )
     code = (
         "def main():\n"
         '    """Validate the model as the run did, train it on every row and save it."""\n'
@@ -265,7 +236,6 @@ def _main_stage(context, helper_modules, imports) -> Stage:
         "    args.output_dir.mkdir(parents=True, exist_ok=True)\n"
         '    joblib.dump(model, args.output_dir / "model.pkl")\n'
         '    (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))\n'
-        f"{copy}"
         "    for name, value in metrics.items():\n"
         '        print(f"{name}: {value}")\n'
         "    print(f\"Saved {args.output_dir / 'model.pkl'} and metrics.json\")"

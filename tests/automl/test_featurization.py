@@ -1,4 +1,3 @@
-import ast
 import importlib
 import pickle
 from pathlib import Path
@@ -17,11 +16,8 @@ from jupyter_automl_codegen.automl.featurization import build_featurizer, group_
 from jupyter_automl_codegen.automl.profiling import (
     ColumnProfile,
     FeaturizationPlan,
-    normalize_frame,
     profile_columns,
 )
-from jupyter_automl_codegen.helpers import DatetimeFeatures
-from jupyter_automl_codegen.helpers import datetime_features as datetime_features_module
 
 ROOT = Path(__file__).resolve().parents[2]
 CARS_CSV = ROOT / "jupyter_automl_codegen" / "datasets" / "cars.csv"
@@ -30,13 +26,12 @@ CARS_CSV = ROOT / "jupyter_automl_codegen" / "datasets" / "cars.csv"
 def fit_transform(df, label):
     plan = profile_columns(df, label)
     featurizer = build_featurizer(plan)
-    X = normalize_frame(df.drop(columns=[label]), plan)
-    return plan, featurizer, featurizer.fit_transform(X)
+    return plan, featurizer, featurizer.fit_transform(df.drop(columns=[label]))
 
 
 def assert_dense_finite(array, n_rows):
     assert isinstance(array, np.ndarray)
-    assert array.dtype == np.float64
+    assert array.dtype.kind == "f"  # float64, or float32 when only dates are featurized
     assert array.ndim == 2 and array.shape[0] == n_rows
     assert np.isfinite(array).all()
 
@@ -83,13 +78,15 @@ def test_cars_with_missing_values_everywhere():
     assert plan.groups()["datetime"] == ["Year"]
     assert_dense_finite(out, len(cars))
     names = [name for name, _, _ in featurizer.transformers]
-    assert names == ["numeric", "categorical", "datetime", "text_0"]
+    assert names == ["numeric", "categorical", "datetime_0", "text_0"]
     assert featurizer.named_transformers_["numeric"].add_indicator
     assert len(featurizer.get_feature_names_out()) == out.shape[1]
-    # the fitted featurizer survives pickling (np.ravel is a plain importable function)
+    # the fitted featurizer survives pickling (np.ravel and pandas' DataFrame methods are
+    # importable functions) and reads the columns in any order, extra ones ignored
     restored = pickle.loads(pickle.dumps(featurizer))
-    X = normalize_frame(cars.drop(columns=["Miles_per_Gallon"]), plan)
-    np.testing.assert_allclose(restored.transform(X), out, rtol=1e-12, atol=1e-12)
+    X = cars.drop(columns=["Miles_per_Gallon"])
+    shuffled = X[list(reversed(X.columns))].assign(extra="ignored")
+    np.testing.assert_allclose(restored.transform(shuffled), out, rtol=1e-12, atol=1e-12)
 
 
 def test_unseen_values_and_all_missing_rows():
@@ -107,13 +104,11 @@ def test_unseen_values_and_all_missing_rows():
             "Origin": ["Mars", np.nan, "USA", "Korea"],
         }
     )
-    transformed = featurizer.transform(normalize_frame(new, plan))
+    transformed = featurizer.transform(new)
     assert_dense_finite(transformed, 4)
     assert transformed.shape[1] == out.shape[1]
     # unseen "Mars" / "Korea" and missing origin encode as all zeros
-    origin = featurizer.named_transformers_["categorical"].transform(
-        normalize_frame(new, plan)[["Origin"]]
-    )
+    origin = featurizer.named_transformers_["categorical"].transform(new[["Origin"]])
     np.testing.assert_array_equal(origin[[0, 1, 3]], 0.0)
 
 
@@ -148,29 +143,41 @@ def test_edge_frame_fits_and_transforms():
     plan, featurizer, out = fit_transform(df, "label")
     assert_dense_finite(out, len(df))
     names = [name for name, _, _ in featurizer.transformers]
-    assert names == ["numeric", "categorical", "high_cardinality", "datetime", "text_0"]
+    assert names == [
+        "numeric",
+        "categorical",
+        "high_cardinality",
+        "datetime_0",
+        "datetime_1",
+        "text_0",
+    ]
     # rows where everything is missing
-    blank = normalize_frame(df.drop(columns=["label"]).iloc[:3].copy(), plan)
+    blank = df.drop(columns=["label"]).iloc[:3].copy()
     for name in blank.columns:
         blank[name] = np.nan
-    blank = normalize_frame(blank, plan)
     transformed = featurizer.transform(blank)
     assert_dense_finite(transformed, 3)
     assert transformed.shape[1] == out.shape[1]
 
 
-def test_mixed_types_need_normalize_frame():
+def test_mixed_types_and_every_kind_of_missing_value_are_read_as_text():
     df = pd.DataFrame({"mixed": [1, "a", 2.5, None, True] * 8, "y": range(40)})
     plan = profile_columns(df, "y")
     featurizer = build_featurizer(plan)
-    # scikit-learn's OneHotEncoder rejects columns mixing numbers/bools and strings ...
+    # scikit-learn's OneHotEncoder alone rejects columns mixing numbers/bools and strings ...
     with pytest.raises(TypeError, match="uniformly strings or numbers"):
-        clone(featurizer).fit_transform(df[["mixed"]])
-    # ... and SimpleImputer rejects bool columns: normalize_frame casts them to str.
-    with pytest.raises(ValueError, match="bool"):
-        clone(featurizer).fit_transform(pd.DataFrame({"mixed": [True, False] * 20}))
-    out = featurizer.fit_transform(normalize_frame(df, plan))
+        OneHotEncoder().fit(df[["mixed"]])
+    # ... the featurizer reads them as text, missing values as one category
+    out = featurizer.fit_transform(df)
     assert out.shape == (40, 5)  # "1", "2.5", "True", "a", "missing"
+    # None (Parquet), NaN (CSV) and pd.NA (nullable dtypes) are the same missing category
+    missing = pd.DataFrame({"mixed": pd.array([None, np.nan, pd.NA], dtype=object)})
+    assert (featurizer.transform(missing) == featurizer.transform(missing.iloc[:1])[0]).all()
+    # a boolean column read without missing values (bool dtype) matches one read with them
+    bools = pd.DataFrame({"flag": [True, False] * 20, "y": range(40)})
+    fitted = build_featurizer(profile_columns(bools, "y")).fit(bools)
+    as_object = pd.DataFrame({"flag": pd.Series([True, None, False], dtype=object)})
+    np.testing.assert_array_equal(fitted.transform(as_object), [[0, 1], [0, 0], [1, 0]])
 
 
 def test_numeric_indicator_only_when_training_data_has_missing_values():
@@ -180,19 +187,22 @@ def test_numeric_indicator_only_when_training_data_has_missing_values():
     assert isinstance(numeric, SimpleImputer) and not numeric.add_indicator
     assert out.shape == (20, 2)
     # still robust to missing values at prediction time
-    X = normalize_frame(pd.DataFrame({"a": [np.nan], "b": [np.nan]}), plan)
+    X = pd.DataFrame({"a": [np.nan], "b": [np.nan]})
     np.testing.assert_allclose(featurizer.transform(X), [[9.5, df["b"].mean()]])
 
 
-def test_datetime_width_is_stable_when_dates_are_all_missing_in_training():
+def test_dates_all_missing_at_prediction_time_keep_the_width():
     dates = pd.date_range("2020-01-01", periods=30, freq="D").astype(str)
     df = pd.DataFrame({"d": dates, "x": np.arange(30.0), "y": range(30)})
-    plan = profile_columns(df, "y")
-    featurizer = build_featurizer(plan)
-    train = df.drop(columns=["y"]).assign(d=np.nan)
-    out = featurizer.fit_transform(normalize_frame(train, plan))
-    assert out.shape == (30, 1 + len(plan.datetime_parts))
-    assert_dense_finite(featurizer.transform(normalize_frame(df.drop(columns=["y"]), plan)), 30)
+    featurizer = build_featurizer(profile_columns(df, "y"))
+    out = featurizer.fit_transform(df)
+    # x, then year, month, day, seconds since 1970, weekday, day of year
+    assert out.shape == (30, 1 + 6)
+    # an empty date column reads as floats (CSV) or None (Parquet): both give the same width
+    for empty in ([np.nan, np.nan], [None, None]):
+        new = pd.DataFrame({"d": empty, "x": [1.0, 2.0]})
+        assert_dense_finite(featurizer.transform(new), 2)
+        assert featurizer.transform(new).shape == (2, 7)
 
 
 def test_text_column_is_selected_as_one_column_frame():
@@ -201,8 +211,8 @@ def test_text_column_is_selected_as_one_column_frame():
     featurizer = build_featurizer(plan)
     name, text, columns = featurizer.transformers[-1]
     assert (name, columns) == ("text_0", ["Name"])
-    assert [step for step, _ in text.steps] == ["impute", "flatten", "tfidf"]
-    X = normalize_frame(cars[["Name"]], plan)
+    assert [step for step, _ in text.steps] == ["as_text", "impute", "flatten", "tfidf"]
+    X = cars[["Name"]]
     assert X["Name"].isna().sum() == 20
     out = text.fit_transform(X)
     assert out.shape[0] == len(cars) and out.shape[1] <= 2000
@@ -234,11 +244,12 @@ def test_200_columns_give_one_transformer_per_group():
     assert df.shape[1] == 201
     plan, featurizer, out = fit_transform(df, "y")
     names = [name for name, _, _ in featurizer.transformers]
+    dates = [f"datetime_{i}" for i in range(17)]
     assert names == [
         "numeric",
         "categorical",
         "high_cardinality",
-        "datetime",
+        *dates,
         "text_0",
         "text_1",
         "text_2",
@@ -247,7 +258,7 @@ def test_200_columns_give_one_transformer_per_group():
     assert set(group_descriptions(plan)) == set(names)
 
 
-def test_only_public_sklearn_classes_and_helpers():
+def test_only_public_sklearn_and_skrub_classes():
     for df, label in [
         (cars_with_missing_values(), "Miles_per_Gallon"),
         (many_columns_frame(), "y"),
@@ -256,14 +267,14 @@ def test_only_public_sklearn_classes_and_helpers():
         modules = {type(e).__module__ for e in walk_estimators(featurizer)}
         assert modules
         for module in modules:
-            assert module.startswith(("sklearn.", "jupyter_automl_codegen.helpers.")), module
+            assert module.startswith(("sklearn.", "skrub.")), module
         classes = {type(e).__name__ for e in walk_estimators(featurizer)}
         assert {"ColumnTransformer", "Pipeline", "SimpleImputer", "OneHotEncoder"} <= classes
-        assert {"DatetimeFeatures", "FeatureUnion", "TfidfVectorizer"} <= classes
+        assert {"ToDatetime", "DatetimeEncoder", "FeatureUnion", "TfidfVectorizer"} <= classes
         # every sklearn class is public: importable from the module path before any _private part
         for estimator in walk_estimators(featurizer):
             cls = type(estimator)
-            if cls.__module__.startswith("sklearn."):
+            if cls.__module__.startswith(("sklearn.", "skrub.")):
                 public = []
                 for part in cls.__module__.split("."):
                     if part.startswith("_"):
@@ -284,8 +295,13 @@ def test_featurizer_settings():
     assert isinstance(categorical, Pipeline)
     onehot = categorical.named_steps["onehot"]
     assert isinstance(onehot, OneHotEncoder) and onehot.handle_unknown == "ignore"
-    datetime = transformers["datetime"]
-    assert datetime.named_steps["parts"].parts == ("year", "dayofweek", "week")
+    datetime = transformers["datetime_0"]
+    encoder = datetime.named_steps["parts"]
+    assert (encoder.resolution, encoder.add_weekday, encoder.add_day_of_year) == (
+        "year",
+        True,
+        False,
+    )
     assert datetime.named_steps["impute"].keep_empty_features
     # unfitted and cloneable: params round-trip through get_params
     clone(featurizer)
@@ -309,7 +325,7 @@ def test_group_descriptions():
     assert descriptions["numeric"].startswith("5 numeric columns (")
     assert "missing-value indicator" in descriptions["numeric"]
     assert descriptions["categorical"].startswith("1 categorical column ('Origin')")
-    assert "year, day of week and ISO week" in descriptions["datetime"]
+    assert "year, seconds since 1970 and day of week" in descriptions["datetime_0"]
     assert "'Name'" in descriptions["text_0"] and "TF-IDF" in descriptions["text_0"]
 
 
@@ -321,62 +337,39 @@ def test_plan_without_features_is_rejected():
         build_featurizer(plan)
 
 
-# --- DatetimeFeatures ---------------------------------------------------------------------
+# --- dates ----------------------------------------------------------------------------------
 
 
-def test_datetime_features_parts_and_missing_values():
+def test_dates_parts_and_missing_or_unreadable_values():
     df = pd.DataFrame(
         {
-            "s": ["2021-03-14", None, "garbage", "2020-12-31T23:30:15+02:00"],
-            "tz": pd.to_datetime(["2021-01-01 05:00", None, "2021-07-04 00:00", "2021-01-01 00:00"])
-            .tz_localize("US/Eastern")
-            .astype("datetime64[ns, US/Eastern]"),
+            "when": pd.date_range("2021-03-14 08:00", periods=12, freq="37h").strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "y": range(12),
         }
     )
-    parts = ("year", "month", "day", "dayofweek", "dayofyear", "quarter", "week", "hour")
-    transformer = DatetimeFeatures(parts=parts)
-    out = transformer.fit_transform(df)
-    assert out.dtype == np.float64 and out.shape == (4, 16)
-    np.testing.assert_array_equal(out[0, :8], [2021, 3, 14, 6, 73, 1, 10, 0])
-    assert np.isnan(out[1, :8]).all() and np.isnan(out[2, :8]).all()
-    # offsets are converted to UTC: 23:30+02:00 -> 21:30 UTC
-    np.testing.assert_array_equal(out[3, :8], [2020, 12, 31, 3, 366, 4, 53, 21])
-    # 05:00 US/Eastern -> 10:00 UTC
-    np.testing.assert_array_equal(out[0, 8:], [2021, 1, 1, 4, 1, 1, 53, 10])
-    assert np.isnan(out[1, 8:]).all()
-    assert list(transformer.get_feature_names_out()) == [
-        f"{column}_{part}" for column in ("s", "tz") for part in parts
+    plan = profile_columns(df, "y")
+    assert plan.groups() == {"datetime": ["when"]}
+    featurizer = build_featurizer(plan)
+    out = featurizer.fit_transform(df)
+    names = list(featurizer.get_feature_names_out())
+    assert names[:4] == [
+        "datetime_0__when_year",
+        "datetime_0__when_month",
+        "datetime_0__when_day",
+        "datetime_0__when_hour",
     ]
-    np.testing.assert_array_equal(transformer.fit_transform(df.to_numpy()), out)
-    assert list(transformer.get_feature_names_out())[:2] == ["x0_year", "x0_month"]
+    assert out[0, :4].tolist() == [2021, 3, 14, 8]
+    # at prediction time a missing or unreadable date is replaced by the most frequent value
+    new = pd.DataFrame({"when": ["2022-01-02 03:00", None, "not a date"]})
+    transformed = featurizer.transform(new)
+    assert transformed[0, :4].tolist() == [2022, 1, 2, 3]
+    np.testing.assert_array_equal(transformed[1], transformed[2])
+    assert_dense_finite(transformed, 3)
 
 
-def test_datetime_features_sklearn_conventions():
-    transformer = DatetimeFeatures()
-    assert transformer.get_params() == {
-        "parts": ("year", "month", "day", "dayofweek", "dayofyear", "quarter")
-    }
-    assert clone(DatetimeFeatures(parts=("minute", "second"))).parts == ("minute", "second")
-    df = pd.DataFrame({"d": pd.date_range("2020-01-01", periods=5, freq="h")})
-    transformer.fit(df)
-    assert transformer.n_features_in_ == 1
-    assert list(transformer.feature_names_in_) == ["d"]
-    with pytest.raises(ValueError, match="parts"):
-        DatetimeFeatures(parts=("year", "century")).fit(df)
-    with pytest.raises(ValueError, match="columns"):
-        transformer.transform(df.assign(e=df["d"]))
-    pandas_out = DatetimeFeatures(parts=("hour",)).set_output(transform="pandas").fit_transform(df)
-    assert list(pandas_out.columns) == ["d_hour"]
-    assert pandas_out["d_hour"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
-
-
-def test_datetime_helper_is_standalone():
-    source = Path(datetime_features_module.__file__).read_text()
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports"
-            imported.add(node.module.split(".")[0])
-    assert imported <= {"numpy", "pandas", "sklearn"}
+def test_text_of_several_date_formats_is_not_a_date_column():
+    dates = ["2021-03-14", "14/03/2021", "March 3, 2021", "2021-04-01"] * 5
+    plan = profile_columns(pd.DataFrame({"d": dates, "y": range(20)}), "y")
+    assert plan.columns[0].kind != "datetime"  # the model's parser takes one format per column

@@ -9,7 +9,6 @@ from palmerpenguins import load_penguins
 from jupyter_automl_codegen.automl.profiling import (
     ColumnProfile,
     FeaturizationPlan,
-    normalize_frame,
     profile_columns,
 )
 
@@ -99,7 +98,7 @@ def test_cars_kinds_and_datetime_parts():
     assert "dates" in why["Year"] and "calendar parts" in why["Year"]
     assert why["Origin"] == "3 distinct values: one-hot encoded"
     # Years stored as "YYYY-01-01": month/day/dayofyear/quarter/time parts never vary.
-    assert plan.datetime_parts == ("year", "dayofweek", "week")
+    assert plan.datetime_parts == ("year", "dayofweek")
     assert "Miles_per_Gallon" not in plan.feature_columns
 
 
@@ -147,8 +146,6 @@ def test_edge_frame_kinds():
         "day",
         "dayofweek",
         "dayofyear",
-        "quarter",
-        "week",
         "hour",
     )
     groups = plan.groups()
@@ -192,7 +189,6 @@ def test_date_only_parts_and_time_parts():
         "day",
         "dayofweek",
         "dayofyear",
-        "week",
     )
     times = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=30, freq="37s"), "y": range(30)})
     assert profile_columns(times, "y").datetime_parts == ("minute", "second")
@@ -209,16 +205,26 @@ def test_decimal_strings_are_not_dates():
     assert kinds(profile_columns(df, "y"))["d"] != "datetime"
 
 
-def test_other_date_formats():
+def test_other_date_formats_one_format_per_column():
     df = pd.DataFrame(
         {
             "slash": ["01/31/2020", "02/15/2021", "12/01/2019"] * 5,
-            "words": ["Jan 5, 2020", "March 3, 2021", "Dec 24, 2019"] * 5,
-            "stamps": ["2020-01-01T10:00:00Z", "2021-06-01 12:30:00+02:00", "2019-02-03"] * 5,
+            "words": ["Jan 5, 2020", "Mar 3, 2021", "Dec 24, 2019"] * 5,
+            "stamps": ["2020-01-01T10:00:00Z", "2021-06-01T12:30:00Z", "2019-02-03T00:00:00Z"] * 5,
+            # the model parses dates with one format per column (skrub's ToDatetime), so
+            # formats mixed inside a column are not dates
+            "mixed_words": ["Jan 5, 2020", "March 3, 2021", "Dec 24, 2019"] * 5,
+            "mixed_stamps": ["2020-01-01T10:00:00Z", "2021-06-01 12:30:00+02:00", "2019-02-03"] * 5,
             "y": range(15),
         }
     )
-    assert set(kinds(profile_columns(df, "y")).values()) == {"datetime"}
+    assert kinds(profile_columns(df, "y")) == {
+        "slash": "datetime",
+        "words": "datetime",
+        "stamps": "datetime",
+        "mixed_words": "categorical",
+        "mixed_stamps": "categorical",
+    }
 
 
 def test_unsupported_dtype_is_dropped():
@@ -247,31 +253,6 @@ def test_plan_validation_errors():
         profile_columns(pd.DataFrame({0: [1, 2], "y": [1, 2]}), "y")
     with pytest.raises(ValueError, match="unique"):
         profile_columns(pd.DataFrame([[1, 2, 3]], columns=["a", "a", "y"]), "y")
-
-
-def test_normalize_frame():
-    df = edge_frame()
-    df["nullable_int"] = pd.array([1, None, 2, 5] * (N_ROWS // 4), dtype="Int64")
-    df["strings"] = pd.array(["u", None, "v", "w"] * (N_ROWS // 4), dtype="string")
-    before = df.copy()
-    plan = profile_columns(df, "label")
-    out = normalize_frame(df, plan)
-    pd.testing.assert_frame_equal(df, before)  # input untouched
-    assert list(out.columns) == list(df.columns)
-    for name in ["mixed", "bool_nan", "bool", "category", "strings", "free_text", "high_card"]:
-        assert out[name].dtype == object
-        values = out[name].dropna()
-        assert all(isinstance(v, str) for v in values), name
-        assert out[name].isna().equals(df[name].isna()), name
-    assert out["mixed"].fillna("NA").tolist()[:5] == ["1", "a", "2.5", "NA", "b"]
-    assert out["bool_nan"].fillna("NA").tolist()[:4] == ["True", "False", "NA", "True"]
-    assert out["nullable_int"].dtype == np.float64
-    assert np.isnan(out["nullable_int"][1])
-    # datetime, dropped and label columns are left as they were
-    for name in ["tz_dates", "iso_dates", "all_missing", "label"]:
-        pd.testing.assert_series_equal(out[name], df[name])
-    # columns of the plan missing from the frame are skipped
-    assert "mixed" not in normalize_frame(df.drop(columns=["mixed"]), plan)
 
 
 def test_profile_is_deterministic():

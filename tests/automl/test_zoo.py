@@ -87,7 +87,7 @@ def tiny_data(request):
     task = request.param
     frame = _tiny_frame(task)
     plan = profile_columns(frame, "label")
-    X, y, _ = prepare_training_data(frame, "label", task, plan)
+    X, y, _ = prepare_training_data(frame, "label", task)
     return {"task": task, "plan": plan, "X": X, "y": y}
 
 

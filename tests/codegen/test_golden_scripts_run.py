@@ -76,7 +76,7 @@ def test_tabular_golden_script_trains_the_engines_model(case, tmp_path, monkeypa
     assert context.primary_metric in metrics
 
     plan = profile_columns(data, context.label)
-    X, y, _ = prepare_training_data(data, context.label, context.task, plan)
+    X, y, _ = prepare_training_data(data, context.label, context.task)
     engine_model = from_spec(context.pipeline_spec).fit(X, y)
     monkeypatch.syspath_prepend(str(output))  # the model pickles refer to helper modules
     script_model = joblib.load(output / "model.pkl")
