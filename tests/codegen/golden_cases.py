@@ -49,6 +49,7 @@ VERSIONS = {
     "pyarrow": "15.0.0",
     "lightgbm": "4.3.0",
     "xgboost": "2.0.0",
+    "skrub": "0.6.0",
 }
 CV = {"kind": "cv", "n_folds": 3, "validation_size": None, "stratified": True, "seed": 0}
 HOLDOUT = {

@@ -4,8 +4,8 @@ data and its model predicts what the engine's model of the same spec predicts.
 The golden files are byte-compared with the generator's output elsewhere; this runs them, so a
 golden file that no longer works (for any task, forecasting included) cannot stay pinned. Each
 script runs in a subprocess with ``--data`` (the case's data; the golden header names a fixed,
-fictitious snapshot) beside the helper modules it imports. The engine side builds the model
-from the case's spec with the engine's own data preparation, fitting and validation.
+fictitious snapshot). The engine side builds the model from the case's spec with the engine's
+own data preparation, fitting and validation.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import shutil
 import subprocess
 import sys
-from importlib.resources import files
 
 import joblib
 import numpy as np
@@ -30,8 +29,7 @@ from jupyter_automl_codegen.automl.forecasting.evaluation import (
 )
 from jupyter_automl_codegen.automl.forecasting.series import ForecastSettings, prepare_series
 from jupyter_automl_codegen.automl.preparation import prepare_training_data
-from jupyter_automl_codegen.automl.profiling import profile_columns
-from jupyter_automl_codegen.spec import HELPERS_PACKAGE, from_spec
+from jupyter_automl_codegen.spec import from_spec
 
 from .golden_cases import CASES, FORECASTING_CASES, GOLDEN, GOLDEN_CASES
 
@@ -49,9 +47,6 @@ def run_golden_script(case, data: pd.DataFrame, tmp_path):
     folder = tmp_path / "code"
     folder.mkdir()
     shutil.copyfile(GOLDEN / case / "script.py", folder / "script.py")
-    for helper in files(HELPERS_PACKAGE).iterdir():
-        if helper.name.endswith(".py") and helper.name != "__init__.py":
-            (folder / helper.name).write_text(helper.read_text(encoding="utf-8"))
     data_path = tmp_path / "data.parquet"
     data.to_parquet(data_path, index=False)
     output = tmp_path / "output"
@@ -69,16 +64,14 @@ def run_golden_script(case, data: pd.DataFrame, tmp_path):
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES)
-def test_tabular_golden_script_trains_the_engines_model(case, tmp_path, monkeypatch):
+def test_tabular_golden_script_trains_the_engines_model(case, tmp_path):
     data, context = CASES[case]().data, CASES[case]().context
     output = run_golden_script(case, data, tmp_path)
     metrics = json.loads((output / "metrics.json").read_text())
     assert context.primary_metric in metrics
 
-    plan = profile_columns(data, context.label)
     X, y, _ = prepare_training_data(data, context.label, context.task)
     engine_model = from_spec(context.pipeline_spec).fit(X, y)
-    monkeypatch.syspath_prepend(str(output))  # the model pickles refer to helper modules
     script_model = joblib.load(output / "model.pkl")
 
     np.testing.assert_array_equal(script_model.predict(X), engine_model.predict(X))

@@ -43,7 +43,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import LabelEncoder, OneHotEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 DATA_PATH = "/data/snapshot.parquet"
 DATA_SHA256 = "5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e"
@@ -51,7 +51,6 @@ LABEL = "label"
 FEATURE_COLUMNS = ["num_000", "num_001", "num_002", "cat_000", "cat_001"]
 NUMERIC_COLUMNS = ["num_000", "num_001", "num_002"]
 CATEGORICAL_COLUMNS = ["cat_000", "cat_001"]
-CLASSES = ["no", "yes"]
 
 
 def get_training_dataset(path=None):
@@ -76,20 +75,15 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """Keep labelled rows, give columns uniform types and encode classes as 0..K-1."""
+    """Keep labelled rows; split them into features and label."""
     df = df[df[LABEL].notna()].reset_index(drop=True)
     X = df.drop(columns=[LABEL])
-    for column in NUMERIC_COLUMNS:
-        X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in CATEGORICAL_COLUMNS:
-        X[column] = (
-            X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
-        )
-    target = df[LABEL]
-    if target.dtype == object:
-        target = target.astype(str)
-    y = LabelEncoder().fit_transform(target)
-    return X, y
+    y = df[LABEL].infer_objects()
+    if y.dtype == object:
+        y = y.astype(str)  # labels of mixed types are compared as text
+    elif y.dtype.kind == "f" and (y % 1 == 0).all():
+        y = y.astype("int64")  # integer labels that missing labels had made float
+    return X, y.to_numpy()
 
 
 def get_numeric_transformer():
@@ -101,7 +95,22 @@ def get_categorical_transformer():
     """The transformer of the categorical column group."""
     return Pipeline(
         steps=[
-            ("impute", SimpleImputer(fill_value="missing", strategy="constant")),
+            (
+                "as_text",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.astype,
+                    kw_args={"dtype": "string"},
+                ),
+            ),
+            (
+                "impute",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.fillna,
+                    kw_args={"value": "missing"},
+                ),
+            ),
             ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]
     )
@@ -154,27 +163,33 @@ def split_dataset(X, y):
 
 def calculate_metrics(model, X, y):
     """The run's metrics (Azure AutoML names) of a model on labelled rows."""
-    y_pred = model.predict(X)
+    # Class codes: each label's position in model.classes_, the order of y_proba's columns.
+    y_true = pd.Categorical(y, categories=model.classes_).codes
+    y_pred = pd.Categorical(model.predict(X), categories=model.classes_).codes
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
-    classes = np.arange(len(CLASSES))
+    classes = np.arange(len(model.classes_))
     n_classes = len(classes)
-    macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
+    macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
     metrics = {
-        "accuracy": accuracy_score(y, y_pred),
-        "AUC_weighted": roc_auc_score(y, y_proba[:, 1]),
-        "AUC_macro": roc_auc_score(y, y_proba[:, 1]),
-        "average_precision_score_weighted": average_precision_score(y, y_proba[:, 1]),
-        "balanced_accuracy": balanced_accuracy_score(y, y_pred),
-        "f1_score_weighted": f1_score(y, y_pred, average="weighted", zero_division=0),
-        "log_loss": log_loss(y, y_proba, labels=classes),
+        "accuracy": accuracy_score(y_true, y_pred),
+        "AUC_weighted": roc_auc_score(y_true, y_proba[:, 1]),
+        "AUC_macro": roc_auc_score(y_true, y_proba[:, 1]),
+        "average_precision_score_weighted": average_precision_score(
+            y_true, y_proba[:, 1]
+        ),
+        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "f1_score_weighted": f1_score(
+            y_true, y_pred, average="weighted", zero_division=0
+        ),
+        "log_loss": log_loss(y_true, y_proba, labels=classes),
         "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
         "precision_score_weighted": precision_score(
-            y, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0
         ),
         "recall_score_weighted": recall_score(
-            y, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0
         ),
-        "matthews_correlation": matthews_corrcoef(y, y_pred),
+        "matthews_correlation": matthews_corrcoef(y_true, y_pred),
     }
     return {name: float(value) for name, value in metrics.items()}
 

@@ -22,7 +22,6 @@ os.environ["MKL_NUM_THREADS"] = "1"
 import argparse
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import joblib
@@ -45,14 +44,8 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import (
-    FunctionTransformer,
-    LabelEncoder,
-    OneHotEncoder,
-    label_binarize,
-)
-
-from datetime_features import DatetimeFeatures
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, label_binarize
+from skrub import DatetimeEncoder, ToDatetime
 
 DATA_PATH = "/data/snapshot.parquet"
 DATA_SHA256 = "5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e"
@@ -69,7 +62,6 @@ NUMERIC_COLUMNS = ["num_000", "num_001"]
 CATEGORICAL_COLUMNS = ["cat_000"]
 DATETIME_COLUMNS = ["date_000"]
 TEXT_COLUMNS = ["review_000", "review_001"]
-CLASSES = ["bird", "cat", "dog"]
 
 
 def get_training_dataset(path=None):
@@ -94,20 +86,15 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """Keep labelled rows, give columns uniform types and encode classes as 0..K-1."""
+    """Keep labelled rows; split them into features and label."""
     df = df[df[LABEL].notna()].reset_index(drop=True)
     X = df.drop(columns=[LABEL])
-    for column in NUMERIC_COLUMNS:
-        X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in CATEGORICAL_COLUMNS + TEXT_COLUMNS:
-        X[column] = (
-            X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
-        )
-    target = df[LABEL]
-    if target.dtype == object:
-        target = target.astype(str)
-    y = LabelEncoder().fit_transform(target)
-    return X, y
+    y = df[LABEL].infer_objects()
+    if y.dtype == object:
+        y = y.astype(str)  # labels of mixed types are compared as text
+    elif y.dtype.kind == "f" and (y % 1 == 0).all():
+        y = y.astype("int64")  # integer labels that missing labels had made float
+    return X, y.to_numpy()
 
 
 def get_numeric_transformer():
@@ -119,7 +106,22 @@ def get_categorical_transformer():
     """The transformer of the categorical column group."""
     return Pipeline(
         steps=[
-            ("impute", SimpleImputer(fill_value="missing", strategy="constant")),
+            (
+                "as_text",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.astype,
+                    kw_args={"dtype": "string"},
+                ),
+            ),
+            (
+                "impute",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.fillna,
+                    kw_args={"value": "missing"},
+                ),
+            ),
             ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]
     )
@@ -129,20 +131,8 @@ def get_datetime_transformer():
     """The transformer of the datetime column group."""
     return Pipeline(
         steps=[
-            (
-                "parts",
-                DatetimeFeatures(
-                    parts=(
-                        "month",
-                        "day",
-                        "dayofweek",
-                        "dayofyear",
-                        "quarter",
-                        "week",
-                        "hour",
-                    )
-                ),
-            ),
+            ("parse", ToDatetime()),
+            ("parts", DatetimeEncoder(add_day_of_year=True, add_weekday=True)),
             (
                 "impute",
                 SimpleImputer(keep_empty_features=True, strategy="most_frequent"),
@@ -155,7 +145,22 @@ def get_text_transformer():
     """The transformer of the text column group."""
     return Pipeline(
         steps=[
-            ("impute", SimpleImputer(fill_value="", strategy="constant")),
+            (
+                "as_text",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.astype,
+                    kw_args={"dtype": "string"},
+                ),
+            ),
+            (
+                "impute",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.fillna,
+                    kw_args={"value": ""},
+                ),
+            ),
             (
                 "flatten",
                 FunctionTransformer(feature_names_out="one-to-one", func=np.ravel),
@@ -192,7 +197,10 @@ def generate_data_transformation_config():
         transformers=[
             ("numeric", get_numeric_transformer(), NUMERIC_COLUMNS),
             ("categorical", get_categorical_transformer(), CATEGORICAL_COLUMNS),
-            ("datetime", get_datetime_transformer(), DATETIME_COLUMNS),
+        ]
+        + [
+            (f"datetime_{i}", get_datetime_transformer(), column)
+            for i, column in enumerate(DATETIME_COLUMNS)
         ]
         + [
             (f"text_{i}", get_text_transformer(), [column])
@@ -234,33 +242,37 @@ def split_dataset(X, y):
 
 def calculate_metrics(model, X, y):
     """The run's metrics (Azure AutoML names) of a model on labelled rows."""
-    y_pred = model.predict(X)
+    # Class codes: each label's position in model.classes_, the order of y_proba's columns.
+    y_true = pd.Categorical(y, categories=model.classes_).codes
+    y_pred = pd.Categorical(model.predict(X), categories=model.classes_).codes
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
-    classes = np.arange(len(CLASSES))
+    classes = np.arange(len(model.classes_))
     n_classes = len(classes)
-    macro_recall = recall_score(y, y_pred, average="macro", zero_division=0)
+    macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
     metrics = {
-        "accuracy": accuracy_score(y, y_pred),
+        "accuracy": accuracy_score(y_true, y_pred),
         "AUC_weighted": roc_auc_score(
-            y, y_proba, average="weighted", multi_class="ovr", labels=classes
+            y_true, y_proba, average="weighted", multi_class="ovr", labels=classes
         ),
         "AUC_macro": roc_auc_score(
-            y, y_proba, average="macro", multi_class="ovr", labels=classes
+            y_true, y_proba, average="macro", multi_class="ovr", labels=classes
         ),
         "average_precision_score_weighted": average_precision_score(
-            label_binarize(y, classes=classes), y_proba, average="weighted"
+            label_binarize(y_true, classes=classes), y_proba, average="weighted"
         ),
-        "balanced_accuracy": balanced_accuracy_score(y, y_pred),
-        "f1_score_weighted": f1_score(y, y_pred, average="weighted", zero_division=0),
-        "log_loss": log_loss(y, y_proba, labels=classes),
+        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "f1_score_weighted": f1_score(
+            y_true, y_pred, average="weighted", zero_division=0
+        ),
+        "log_loss": log_loss(y_true, y_proba, labels=classes),
         "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
         "precision_score_weighted": precision_score(
-            y, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0
         ),
         "recall_score_weighted": recall_score(
-            y, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0
         ),
-        "matthews_correlation": matthews_corrcoef(y, y_pred),
+        "matthews_correlation": matthews_corrcoef(y_true, y_pred),
     }
     return {name: float(value) for name, value in metrics.items()}
 
@@ -298,12 +310,6 @@ def main():
     args.output_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, args.output_dir / "model.pkl")
     (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    # The model refers to these helper modules: keep them beside model.pkl.
-    for module in ["datetime_features"]:
-        source = Path(__file__).with_name(f"{module}.py")
-        target = args.output_dir / f"{module}.py"
-        if source.resolve() != target.resolve():
-            shutil.copyfile(source, target)
     for name, value in metrics.items():
         print(f"{name}: {value}")
     print(f"Saved {args.output_dir / 'model.pkl'} and metrics.json")

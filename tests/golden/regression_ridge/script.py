@@ -41,7 +41,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
 DATA_PATH = "/data/snapshot.parquet"
 DATA_SHA256 = "5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e"
@@ -73,15 +73,9 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """Keep labelled rows and give feature columns uniform types."""
+    """Keep labelled rows; split them into features and label."""
     df = df[df[LABEL].notna()].reset_index(drop=True)
     X = df.drop(columns=[LABEL])
-    for column in NUMERIC_COLUMNS:
-        X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in CATEGORICAL_COLUMNS:
-        X[column] = (
-            X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
-        )
     y = df[LABEL].to_numpy(dtype="float64")
     return X, y
 
@@ -95,7 +89,22 @@ def get_categorical_transformer():
     """The transformer of the categorical column group."""
     return Pipeline(
         steps=[
-            ("impute", SimpleImputer(fill_value="missing", strategy="constant")),
+            (
+                "as_text",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.astype,
+                    kw_args={"dtype": "string"},
+                ),
+            ),
+            (
+                "impute",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.fillna,
+                    kw_args={"value": "missing"},
+                ),
+            ),
             ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]
     )

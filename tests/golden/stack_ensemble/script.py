@@ -24,7 +24,6 @@ os.environ["MKL_NUM_THREADS"] = "1"
 import argparse
 import hashlib
 import json
-import shutil
 import warnings
 from pathlib import Path
 
@@ -45,9 +44,8 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
-
-from datetime_features import DatetimeFeatures
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder
+from skrub import DatetimeEncoder, ToDatetime
 
 DATA_PATH = "/data/snapshot.parquet"
 DATA_SHA256 = "5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e5f1e"
@@ -80,15 +78,9 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """Keep labelled rows and give feature columns uniform types."""
+    """Keep labelled rows; split them into features and label."""
     df = df[df[LABEL].notna()].reset_index(drop=True)
     X = df.drop(columns=[LABEL])
-    for column in NUMERIC_COLUMNS:
-        X[column] = pd.to_numeric(X[column], errors="coerce").astype("float64")
-    for column in CATEGORICAL_COLUMNS:
-        X[column] = (
-            X[column].astype(str).where(X[column].notna(), np.nan).astype(object)
-        )
     y = df[LABEL].to_numpy(dtype="float64")
     return X, y
 
@@ -102,7 +94,22 @@ def get_categorical_transformer():
     """The transformer of the categorical column group."""
     return Pipeline(
         steps=[
-            ("impute", SimpleImputer(fill_value="missing", strategy="constant")),
+            (
+                "as_text",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.astype,
+                    kw_args={"dtype": "string"},
+                ),
+            ),
+            (
+                "impute",
+                FunctionTransformer(
+                    feature_names_out="one-to-one",
+                    func=pd.DataFrame.fillna,
+                    kw_args={"value": "missing"},
+                ),
+            ),
             ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]
     )
@@ -112,12 +119,8 @@ def get_datetime_transformer():
     """The transformer of the datetime column group."""
     return Pipeline(
         steps=[
-            (
-                "parts",
-                DatetimeFeatures(
-                    parts=("month", "day", "dayofweek", "dayofyear", "week", "hour")
-                ),
-            ),
+            ("parse", ToDatetime()),
+            ("parts", DatetimeEncoder(add_day_of_year=True, add_weekday=True)),
             (
                 "impute",
                 SimpleImputer(keep_empty_features=True, strategy="most_frequent"),
@@ -132,7 +135,10 @@ def generate_data_transformation_config():
         transformers=[
             ("numeric", get_numeric_transformer(), NUMERIC_COLUMNS),
             ("categorical", get_categorical_transformer(), CATEGORICAL_COLUMNS),
-            ("datetime", get_datetime_transformer(), DATETIME_COLUMNS),
+        ]
+        + [
+            (f"datetime_{i}", get_datetime_transformer(), column)
+            for i, column in enumerate(DATETIME_COLUMNS)
         ],
         sparse_threshold=0,
     )
@@ -260,12 +266,6 @@ def main():
     args.output_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, args.output_dir / "model.pkl")
     (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    # The model refers to these helper modules: keep them beside model.pkl.
-    for module in ["datetime_features"]:
-        source = Path(__file__).with_name(f"{module}.py")
-        target = args.output_dir / f"{module}.py"
-        if source.resolve() != target.resolve():
-            shutil.copyfile(source, target)
     for name, value in metrics.items():
         print(f"{name}: {value}")
     print(f"Saved {args.output_dir / 'model.pkl'} and metrics.json")
