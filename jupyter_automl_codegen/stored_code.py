@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
 from .codegen.generate import SCRIPT
-from .store import OUTPUTS_DIR, RunStore, StoreStateError, validate_run_id
+from .store import OUTPUTS_DIR, RunStore, StoreStateError, files, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
 # Helper modules copied next to the script (``datetime_features.py``).
@@ -45,6 +45,30 @@ def generate_run_code(store: RunStore, run_id: str, out_dir: str | Path | None =
     """Generate a run's folder into ``out_dir`` (default: inside the store); returns paths."""
     target = Path(out_dir) if out_dir is not None else stored_code_dir(store, run_id)
     return generate_code(run_context(store, run_id), target)
+
+
+def copy_stored_code(store: RunStore, run_id: str, out_dir: str | Path) -> dict | None:
+    """Copy the run's stored folder into ``out_dir``, byte for byte; returns the paths by
+    file name, or None (nothing written) when the store holds no complete folder for it."""
+    run_context(store, run_id)  # refuses runs that have no code, as generating would
+    folder = stored_code_dir(store, run_id)
+    if _stored_files(store, run_id) is None:
+        return None
+    target = Path(out_dir)
+    paths = {}
+    for source in sorted(folder.rglob("*")):
+        name = source.relative_to(folder).as_posix()
+        hidden = any(part.startswith(".") or part == "__pycache__" for part in name.split("/"))
+        if hidden or source.is_symlink() or not source.is_file():
+            continue
+        data = source.read_bytes()
+        temp = files.write_temp(target / name, lambda handle, data=data: handle.write(data))
+        try:
+            files.publish(temp, target / name)
+        finally:
+            files.discard(temp)
+        paths[name] = target / name
+    return paths
 
 
 def run_script_text(store: RunStore, run_id: str) -> str:

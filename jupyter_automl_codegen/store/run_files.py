@@ -59,8 +59,11 @@ def check_file_name(name: str) -> None:
     if not isinstance(name, str) or not name:
         raise ValueError(f"a file name must be a non-empty string such as {MODEL_FILE_NAME!r}")
     parts = name.split("/")
-    if name.startswith("/") or "\\" in name or "\x00" in name or any(
-        part in ("", ".", "..") for part in parts
+    if (
+        name.startswith("/")
+        or "\\" in name
+        or "\x00" in name
+        or any(part in ("", ".", "..") for part in parts)
     ):
         raise ValueError(
             f"{name!r} is not a run file name: give a relative name without '..', such as "
