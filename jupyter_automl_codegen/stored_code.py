@@ -1,7 +1,7 @@
 """Generated code of stored runs: the bridge between the run store and the code generator.
 
-Imports only ``store`` and ``codegen``, so the engine, the command line, the server and the
-kernel all share it.
+Imports only ``store``, ``codegen`` and ``listing``, so the engine, the command line, the server
+and the kernel all share it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ from pathlib import Path
 
 from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
 from .codegen.generate import SCRIPT
+from .listing import CODE_GENERATION_ERROR
 from .store import OUTPUTS_DIR, RunStore, StoreStateError, files, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
+# What ``code_generation_status`` answers.
+CODE_STORED, CODE_FAILED, CODE_ON_DEMAND, CODE_NONE = "stored", "failed", "on_demand", "none"
+CODE_GENERATION_STATUSES = (CODE_STORED, CODE_FAILED, CODE_ON_DEMAND, CODE_NONE)
 # Helper modules copied next to the script (``datetime_features.py``).
 _HELPER_MODULE = re.compile(r"[a-z][a-z0-9_]*\.py")
 
@@ -39,6 +43,24 @@ def run_context(store: RunStore, run_id: str) -> CodegenContext:
 def stored_code_dir(store: RunStore, run_id: str) -> Path:
     """Where a run's generated code lives inside the store (nothing is created or queried)."""
     return store.runs_dir / validate_run_id(run_id) / OUTPUTS_DIR / GENERATED_CODE_DIR
+
+
+def code_generation_status(store: RunStore, run) -> tuple[str, str | None]:
+    """``(status, reason)`` of a run's generated code, for every place that offers it.
+
+    ``stored``: the store holds its folder. ``failed``: generating it after training
+    failed, and ``reason`` says why (the run's ``code_generation_error`` property).
+    ``on_demand``: a completed child run trained with code generation off; its code is
+    rendered when asked. ``none``: not a completed child run, so there is no code.
+    """
+    if run.kind != "child" or run.status != "completed" or not run.spec:
+        return CODE_NONE, None
+    if (stored_code_dir(store, run.id) / SCRIPT).is_file():
+        return CODE_STORED, None
+    reason = run.properties.get(CODE_GENERATION_ERROR)
+    if reason:
+        return CODE_FAILED, str(reason)
+    return CODE_ON_DEMAND, None
 
 
 def generate_run_code(store: RunStore, run_id: str, out_dir: str | Path | None = None) -> dict:
