@@ -3,6 +3,7 @@ generated only when it has none, and the command says which it did."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from jupyter_automl_codegen import RunStore
@@ -53,3 +54,23 @@ def test_codegen_generates_the_folder_of_a_run_that_has_none(trained_store, tmp_
     assert {"script.py", "requirements.txt", "training_code.ipynb"} <= set(files_of(out))
     compile((out / "script.py").read_text(encoding="utf-8"), "script.py", "exec")
     assert not stored_code_dir(RunStore(root), run_id).exists()  # the store is left as it was
+
+
+def test_runs_says_which_run_failed_to_generate_its_code_and_why(trained_store, tmp_path):
+    root = tmp_path / "store"
+    shutil.copytree(trained_store["root"], root)
+    store = RunStore(root)
+    run = trained_store["classification"].get_best_child()
+    shutil.rmtree(stored_code_dir(store, run.id))
+    # what recording.record_result keeps when the code generator refuses a run
+    reason = "value nan of 'C' has no exact Python literal"
+    store.update_properties(run.id, code_generation_error=reason)
+    experiment_id = trained_store["classification"].experiment_id
+
+    result = run_cli("runs", experiment_id, store=root)
+    assert result.returncode == 0, result.stderr
+    note = f"code generation failed for run {run.id} ({run.algorithm}): {reason}"
+    assert any(line.endswith(note) or line == note for line in result.stdout.splitlines())
+    listed = run_cli("runs", experiment_id, "--json", store=root)
+    [record] = [r for r in json.loads(listed.stdout) if r["id"] == run.id]
+    assert record["properties"]["code_generation_error"] == reason
