@@ -133,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("data", metavar="DATA")
     predict.add_argument("--out", required=True, metavar="FILE.csv")
 
-    codegen = commands.add_parser("codegen", help="write the training code of a child run")
+    codegen = commands.add_parser(
+        "codegen",
+        help="write the training code of a child run: its stored folder, else generated",
+    )
     codegen.add_argument("run_id", metavar="RUN_ID")
     codegen.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
@@ -371,17 +374,26 @@ def _write(output, out: str, what: str) -> int:
 
 
 def _codegen(args) -> int:
+    """Copy the run's stored code folder, or generate it when the store holds none."""
     from .codegen import CodegenError
-    from .stored_code import generate_run_code
+    from .stored_code import copy_stored_code, generate_run_code
 
+    store = _open_store(args)
     try:
-        paths = generate_run_code(_open_store(args), args.run_id, args.out)
+        paths = copy_stored_code(store, args.run_id, args.out)
+        copied = paths is not None
+        if not copied:
+            paths = generate_run_code(store, args.run_id, args.out)
     except CodegenError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(f"cannot write into {args.out}: {error.strerror}") from None
     for name in sorted(paths):
         print(paths[name])
+    if copied:
+        print(f"copied the stored generated code of run {args.run_id} to {args.out}")
+    else:
+        print(f"generated code for run {args.run_id} in {args.out} (the run had none stored)")
     return 0
 
 

@@ -58,11 +58,39 @@ def leaderboard_table(store: RunStore, experiment_id: str) -> str:
     failed = [run for run in runs if run.status == "failed"]
     if failed:
         lines.append(f"{len(failed)} failed trial(s); first error: {failed[0].error}")
+    lines += code_generation_notes(runs)
     return "\n".join(lines)
+
+
+# The property a run keeps when generating its code after training failed (``recording``).
+CODE_GENERATION_ERROR = "code_generation_error"
+MAX_CODE_GENERATION_NOTES = 5
+
+
+def code_generation_notes(runs: Sequence[Run]) -> list[str]:
+    """One line per completed run whose code generation failed, with the reason (the model
+    is usable; its code is rendered on demand, which may fail again the same way)."""
+    failing = [
+        run
+        for run in runs
+        if run.status == "completed" and run.properties.get(CODE_GENERATION_ERROR)
+    ]
+    notes = [
+        f"code generation failed for run {run.id} ({algorithm_label(run)}): "
+        + " ".join(str(run.properties[CODE_GENERATION_ERROR]).split())
+        for run in failing[:MAX_CODE_GENERATION_NOTES]
+    ]
+    if len(failing) > MAX_CODE_GENERATION_NOTES:
+        notes.append(
+            f"... and {len(failing) - MAX_CODE_GENERATION_NOTES} more runs without generated "
+            "code (see `runs EXPERIMENT_ID --json`, property code_generation_error)"
+        )
+    return notes
 
 
 __all__ = [
     "algorithm_label",
+    "code_generation_notes",
     "experiments_table",
     "format_table",
     "leaderboard_table",

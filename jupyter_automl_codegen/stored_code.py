@@ -1,7 +1,7 @@
 """Generated code of stored runs: the bridge between the run store and the code generator.
 
-Imports only ``store`` and ``codegen``, so the engine, the command line, the server and the
-kernel all share it.
+Imports only ``store``, ``codegen`` and ``listing``, so the engine, the command line, the server
+and the kernel all share it.
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ from pathlib import Path
 
 from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
 from .codegen.generate import SCRIPT
-from .store import OUTPUTS_DIR, RunStore, StoreStateError, validate_run_id
+from .listing import CODE_GENERATION_ERROR
+from .store import OUTPUTS_DIR, RunStore, StoreStateError, files, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
+# What ``code_generation_status`` answers.
+CODE_STORED, CODE_FAILED, CODE_ON_DEMAND, CODE_NONE = "stored", "failed", "on_demand", "none"
+CODE_GENERATION_STATUSES = (CODE_STORED, CODE_FAILED, CODE_ON_DEMAND, CODE_NONE)
 
 
 def run_context(store: RunStore, run_id: str) -> CodegenContext:
@@ -38,10 +42,52 @@ def stored_code_dir(store: RunStore, run_id: str) -> Path:
     return store.runs_dir / validate_run_id(run_id) / OUTPUTS_DIR / GENERATED_CODE_DIR
 
 
+def code_generation_status(store: RunStore, run) -> tuple[str, str | None]:
+    """``(status, reason)`` of a run's generated code, for every place that offers it.
+
+    ``stored``: the store holds its folder. ``failed``: generating it after training
+    failed, and ``reason`` says why (the run's ``code_generation_error`` property).
+    ``on_demand``: a completed child run trained with code generation off; its code is
+    rendered when asked. ``none``: not a completed child run, so there is no code.
+    """
+    if run.kind != "child" or run.status != "completed" or not run.spec:
+        return CODE_NONE, None
+    if (stored_code_dir(store, run.id) / SCRIPT).is_file():
+        return CODE_STORED, None
+    reason = run.properties.get(CODE_GENERATION_ERROR)
+    if reason:
+        return CODE_FAILED, str(reason)
+    return CODE_ON_DEMAND, None
+
+
 def generate_run_code(store: RunStore, run_id: str, out_dir: str | Path | None = None) -> dict:
     """Generate a run's folder into ``out_dir`` (default: inside the store); returns paths."""
     target = Path(out_dir) if out_dir is not None else stored_code_dir(store, run_id)
     return generate_code(run_context(store, run_id), target)
+
+
+def copy_stored_code(store: RunStore, run_id: str, out_dir: str | Path) -> dict | None:
+    """Copy the run's stored folder into ``out_dir``, byte for byte; returns the paths by
+    file name, or None (nothing written) when the store holds no complete folder for it."""
+    run_context(store, run_id)  # refuses runs that have no code, as generating would
+    folder = stored_code_dir(store, run_id)
+    if _stored_files(store, run_id) is None:
+        return None
+    target = Path(out_dir)
+    paths = {}
+    for source in sorted(folder.rglob("*")):
+        name = source.relative_to(folder).as_posix()
+        hidden = any(part.startswith(".") or part == "__pycache__" for part in name.split("/"))
+        if hidden or source.is_symlink() or not source.is_file():
+            continue
+        data = source.read_bytes()
+        temp = files.write_temp(target / name, lambda handle, data=data: handle.write(data))
+        try:
+            files.publish(temp, target / name)
+        finally:
+            files.discard(temp)
+        paths[name] = target / name
+    return paths
 
 
 def run_script_text(store: RunStore, run_id: str) -> str:

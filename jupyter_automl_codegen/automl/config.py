@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError
 from .extras import require
@@ -12,6 +15,9 @@ from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
 from .zoo import algorithm_names, check_algorithm_names, suited
 
 TASKS = ("classification", "regression", "forecasting")
+LOCAL_COMPUTE = "local"
+# A Dask scheduler address: ``tcp://host:8786`` (any protocol) or ``host:8786``.
+_SCHEDULER_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|[^\s:/]+:[0-9]+")
 
 
 @dataclass
@@ -27,6 +33,16 @@ class AutoMLConfig:
         What to learn; forecasting needs the ``forecasting`` extra.
     label_column_name : str
         The column to predict (for forecasting: the target of every series).
+    training_data : pandas.DataFrame or str or pathlib.Path, optional
+        The training rows, or the path of a CSV or Parquet file holding them; then
+        ``submit(config)`` needs no data argument. Give the data here or to ``submit``,
+        not both. The experiment records where the data came from (the file's name, or
+        ``"DataFrame"``) and a Parquet snapshot of the rows, never this value itself.
+    compute_target : str, optional
+        Where the trials run: ``"local"`` (worker processes on this machine) or the
+        address of a running ``dask.distributed`` scheduler, e.g.
+        ``"tcp://127.0.0.1:8786"`` (the same as ``dask_scheduler``). Default: the
+        ``dask_scheduler`` setting, else ``"local"``.
     primary_metric : str, optional
         The metric the search optimises; defaults to ``AUC_weighted`` for classification
         and ``normalized_root_mean_squared_error`` for regression and forecasting.
@@ -62,6 +78,8 @@ class AutoMLConfig:
     dask_scheduler : str, optional
         Address of a running ``dask.distributed`` scheduler (``tcp://host:8786``) to run
         the trials on instead of local worker processes; needs the ``dask`` extra.
+        ``compute_target`` says the same in Azure AutoML's words; give either, or the
+        same address to both.
     trial_timeout_seconds : float, optional
         A trial running longer fails (with a clear error) and the search goes on.
     trial_memory_mb : int, optional
@@ -99,6 +117,10 @@ class AutoMLConfig:
     every other column as known in advance unless listed as unknown; here they are named,
     so that a forecast from the history alone works unless features were asked for.)
 
+    ``validate`` resolves ``compute_target`` and ``dask_scheduler`` into one another:
+    afterwards ``compute_target`` is ``"local"`` or the scheduler's address, and
+    ``dask_scheduler`` is None or that address.
+
     Examples
     --------
     >>> from jupyter_automl_codegen import AutoMLConfig
@@ -106,6 +128,14 @@ class AutoMLConfig:
     ...                       experiment_timeout_seconds=30, max_trials=20)
     >>> config.validate().primary_metric
     'AUC_weighted'
+
+    The data and the compute can travel with the config, as in Azure AutoML:
+
+    >>> from jupyter_automl_codegen import load_dataset, submit
+    >>> config = AutoMLConfig(task="classification",
+    ...                       training_data=load_dataset("penguins").frame,
+    ...                       label_column_name="species", compute_target="local")
+    >>> run = submit(config)  # doctest: +SKIP
     """
 
     task: str
@@ -130,6 +160,10 @@ class AutoMLConfig:
     forecast_horizon: int = 1
     freq: str | None = None
     known_feature_column_names: list[str] | None = None
+    # Last, so that positional arguments keep their meaning; a frame is neither compared
+    # nor shown in the repr.
+    training_data: Any = field(default=None, compare=False, repr=False)
+    compute_target: str | None = None
 
     def validate(self) -> AutoMLConfig:
         """Check every value and fill in the defaults.
@@ -194,8 +228,33 @@ class AutoMLConfig:
                 raise ConfigError(f"{name}={getattr(self, name)!r} must be True or False.")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ConfigError(f"seed={self.seed!r} must be an integer.")
+        _check_training_data(self.training_data)
+        self._resolve_compute_target()
         self._validate_compute()
         return self
+
+    def _resolve_compute_target(self) -> None:
+        """Map ``compute_target`` onto ``dask_scheduler`` (see the class notes)."""
+        target = self.compute_target
+        if target is None:
+            self.compute_target = self.dask_scheduler or LOCAL_COMPUTE
+            return
+        if not isinstance(target, str) or not (
+            target == LOCAL_COMPUTE or _SCHEDULER_ADDRESS.fullmatch(target)
+        ):
+            raise ConfigError(
+                f"compute_target={target!r} must be 'local' (worker processes on this "
+                "machine) or the address of a running Dask scheduler such as "
+                "'tcp://127.0.0.1:8786'."
+            )
+        scheduler = None if target == LOCAL_COMPUTE else target
+        if self.dask_scheduler is not None and self.dask_scheduler != scheduler:
+            raise ConfigError(
+                f"compute_target={target!r} and dask_scheduler={self.dask_scheduler!r} "
+                "disagree; give only one of them (compute_target='tcp://host:8786' is the "
+                "same as dask_scheduler='tcp://host:8786')."
+            )
+        self.dask_scheduler = scheduler
 
     def _validate_compute(self) -> None:
         trial_timeout = self.trial_timeout_seconds
@@ -234,7 +293,31 @@ class AutoMLConfig:
         return [n for n in names if n not in (self.blocked_models or [])]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The settings as plain JSON values, what the experiment records.
+
+        ``training_data`` is left out: a frame is never copied into the record (the
+        experiment records its source, and a snapshot of the rows, instead).
+        """
+        return {
+            f.name: _plain_copy(getattr(self, f.name))
+            for f in fields(self)
+            if f.name != "training_data"
+        }
+
+
+def _plain_copy(value):
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def _check_training_data(data) -> None:
+    import pandas as pd
+
+    if data is None or isinstance(data, (pd.DataFrame, str, Path)):
+        return
+    raise ConfigError(
+        f"training_data must be a pandas DataFrame or the path of a CSV or Parquet file, "
+        f"not {type(data).__name__}."
+    )
 
 
 def _check_positive_int(name: str, value) -> None:

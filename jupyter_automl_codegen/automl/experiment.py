@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._presenters import present_experiment
-from ..errors import UserInputError
+from ..errors import ConfigError, UserInputError
 from ..store import RunStore, as_run_store
 from .config import AutoMLConfig
 from .data import read_table
@@ -47,7 +47,7 @@ def task_driver(task: str):
 
 def submit(
     config: AutoMLConfig,
-    training_data: pd.DataFrame | str | Path,
+    training_data: pd.DataFrame | str | Path | None = None,
     *,
     store: RunStore | str | Path | None = None,
     experiment_name: str | None = None,
@@ -61,8 +61,10 @@ def submit(
     ----------
     config : AutoMLConfig
         What to learn, how to judge it and how much to spend; validated first.
-    training_data : pandas.DataFrame or str or pathlib.Path
-        The training rows, or the path of a CSV or Parquet file holding them.
+    training_data : pandas.DataFrame or str or pathlib.Path, optional
+        The training rows, or the path of a CSV or Parquet file holding them; required
+        unless the config holds them (``AutoMLConfig(training_data=...)``), refused when
+        it does.
     store : RunStore or str or pathlib.Path, optional
         The run store to record the experiment in, or its folder (default: the user's
         default store).
@@ -87,8 +89,8 @@ def submit(
     DataError
         The data cannot be used; raised before anything is written to the store.
     ConfigError
-        A setting is invalid, or an extra the settings need is not installed; raised before
-        anything is written to the store.
+        A setting is invalid, an extra the settings need is not installed, or the training
+        data is given twice or not at all; raised before anything is written to the store.
     StoreError
         The store cannot be written (for instance, its disk is full).
 
@@ -104,9 +106,16 @@ def submit(
     ...                       experiment_timeout_seconds=30)
     >>> run = submit(config, load_dataset("penguins").frame)  # doctest: +SKIP
     >>> best, model = run.get_output()  # doctest: +SKIP
+
+    Or, as in Azure AutoML, with the data (a frame or a file's path) in the config:
+
+    >>> config = AutoMLConfig(task="classification", training_data="train.csv",
+    ...                       label_column_name="label", compute_target="local")
+    >>> run = submit(config)  # doctest: +SKIP
     """
     started = time.monotonic() if started_at is None else started_at
     config.validate()
+    training_data = _training_data(config, training_data)
     if isinstance(training_data, (str, Path)):
         source = Path(training_data).name
         frame = read_table(training_data)
@@ -140,6 +149,21 @@ def submit(
     run = finish(run_store, parent.id)
     present_experiment(run, store=run_store, show_panel=show_panel)
     return run
+
+
+def _training_data(config: AutoMLConfig, given):
+    """The one place the training data was given: the config or ``submit``'s argument."""
+    if given is not None and config.training_data is not None:
+        raise ConfigError(
+            "the training data is given twice, to AutoMLConfig(training_data=...) and to "
+            "submit(config, data); keep one: submit(config) uses the config's."
+        )
+    if given is None and config.training_data is None:
+        raise ConfigError(
+            "no training data: set AutoMLConfig(training_data=<DataFrame or CSV/Parquet "
+            "path>) or pass it as submit(config, data)."
+        )
+    return config.training_data if given is None else given
 
 
 def resume(
@@ -203,7 +227,7 @@ def resume(
         )
     config = AutoMLConfig(**props["config"])
     if dask_scheduler is not None:
-        config.dask_scheduler = dask_scheduler
+        config.dask_scheduler = config.compute_target = dask_scheduler
         config.trial_memory_mb = None
     config.validate()
     children = run_store.list_runs(experiment_id)

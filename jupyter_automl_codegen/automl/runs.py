@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 
-from ..store import RunStore
+from ..store import RunStore, files
 from ..store.ranking import rank_runs
+from ..store.run_files import read_run_file, run_file_names
 
 
 class ChildRun:
@@ -101,6 +105,66 @@ class ChildRun:
             The run has no model (it failed), or its file does not match its SHA-256.
         """
         return self._store.load_model(self.id)
+
+    def get_file_names(self) -> list[str]:
+        """The run's stored files, named as Azure AutoML names them.
+
+        Returns
+        -------
+        list of str
+            Relative names: ``outputs/model.pkl`` (the fitted model, for a completed run)
+            first, then every file the run keeps under ``outputs/``, such as
+            ``outputs/generated_code/script.py`` when its code was generated
+            (``enable_code_generation``); see ``store.run_files`` for the mapping onto the
+            store's folders.
+        """
+        return run_file_names(self._store, self.id)
+
+    def download_file(self, name: str, output_file_path: str | os.PathLike | None = None) -> Path:
+        """Copy one of the run's stored files, byte for byte, to ``output_file_path``.
+
+        Parameters
+        ----------
+        name : str
+            A name from ``get_file_names()``, e.g. ``"outputs/model.pkl"``.
+        output_file_path : str or os.PathLike, optional
+            The file to write (replaced if it exists), or an existing folder to write into
+            under the name's last part (default: that last part, in the working directory).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        ValueError
+            ``name`` is not a plain relative name (it holds ``..``, or is absolute).
+        NotFoundError
+            The run has no file of that name; the message lists those it has.
+        StoreIntegrityError
+            The stored model does not match its recorded SHA-256.
+
+        Notes
+        -----
+        Only ``output_file_path`` is written: the bytes go to a temporary file beside it
+        that then replaces it, so a symbolic link there is replaced, not followed.
+
+        Examples
+        --------
+        >>> best = run.get_best_child()  # doctest: +SKIP
+        >>> best.download_file("outputs/model.pkl", "model.pkl")  # doctest: +SKIP
+        """
+        data = read_run_file(self._store, self.id, name)
+        target = Path(name.rsplit("/", 1)[-1] if output_file_path is None else output_file_path)
+        if target.is_dir() and not target.is_symlink():
+            target = target / name.rsplit("/", 1)[-1]
+        temp = files.write_temp(target, lambda handle: handle.write(data))
+        try:
+            files.publish(temp, target)
+        finally:
+            files.discard(temp)
+        return target
 
     def _parent_properties(self) -> dict:
         return self._store.get_run(self._record.parent_id).properties

@@ -23,7 +23,7 @@ from .errors import EXPECTED_ERRORS, error_line
 from .leaderboard import BEST_MARK, Leaderboard, load_leaderboard
 from .open_code import display_data, insert_next_cell, open_bundle
 from .polling import Poller
-from .run_details import run_details_html
+from .run_details import code_generation_failure, run_details_html
 
 VIEW_CODE = "View generated code"
 INSERT_CODE = "Insert code below"
@@ -228,7 +228,10 @@ class ModelBrowser(widgets.VBox):
             has_code = False
         else:
             self.details_html.value = run_details_html(self.store, run)
-            has_code = run.status == "completed" and bool(run.spec)
+            # a run whose code generation failed says why in its details instead
+            has_code = (
+                run.status == "completed" and bool(run.spec) and not code_generation_failure(run)
+            )
         self.view_code_button.disabled = not has_code
         self.insert_code_button.disabled = not has_code
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..listing import algorithm_label
+from ..listing import CODE_GENERATION_ERROR, algorithm_label
 from ..store import Run, RunStore
 
 
@@ -26,6 +26,12 @@ def run_details_html(store: RunStore, run: Run) -> str:
     ]
     if run.error:
         parts.append(f"<p class='automl-codegen-error'>{escape(run.error[:2000])}</p>")
+    failure = code_generation_failure(run)
+    if failure:
+        parts.append(
+            "<p class='automl-codegen-error automl-codegen-codegen-failed'>Code generation "
+            f"failed: {escape(failure[:2000])}</p>"
+        )
     if run.metrics:
         rows = [
             (f"<b>{escape(name)}</b>" if name == primary else escape(name), _number(value))
@@ -65,6 +71,13 @@ def run_details_html(store: RunStore, run: Run) -> str:
     if validation:
         parts.append(f"<p>Validation: {escape(str(validation))}</p>")
     return "<div class='automl-codegen-run-details'>" + "".join(parts) + "</div>"
+
+
+def code_generation_failure(run: Run) -> str | None:
+    """Why generating a completed run's code after training failed, else None."""
+    if run.status != "completed":
+        return None
+    return run.properties.get(CODE_GENERATION_ERROR) or None
 
 
 def forecasting_rows(described: dict) -> list[tuple[str, str]]:

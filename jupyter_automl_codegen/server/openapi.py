@@ -13,6 +13,7 @@ from jupyter_server.utils import url_path_join
 
 from .._version import __version__
 from ..store import EXPERIMENT_ID_PATTERN, RUN_ID_PATTERN, RUN_STATUSES
+from ..stored_code import CODE_GENERATION_STATUSES
 from .params import MAX_INTEGER, ORDERS, SORT_PATTERN
 from .urls import API_PREFIX
 
@@ -57,6 +58,7 @@ _RUN_SUMMARY = {
     "started_at": _nullable(_TIME),
     "ended_at": _nullable(_TIME),
     "has_code": {"type": "boolean", "description": "whether the store holds its script.py"},
+    "code_generation": _ref("CodeGeneration"),
     "compute": _nullable(
         {"type": "string", "description": '"local" or the Dask scheduler address it ran on'}
     ),
@@ -68,6 +70,20 @@ _RUN_SUMMARY = {
 
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"message": {"type": "string"}, "reason": {"type": "string"}}),
+    "CodeGeneration": _object(
+        {
+            "status": {
+                "type": "string",
+                "enum": list(CODE_GENERATION_STATUSES),
+                "description": "stored: the store holds its code folder; failed: generating "
+                "it after training failed (see reason); on_demand: trained with code "
+                "generation off, rendered when asked; none: not a completed child run",
+            },
+            "reason": _nullable(
+                {"type": "string", "description": "why code generation failed, else null"}
+            ),
+        }
+    ),
     "PrimaryMetric": _object(
         {
             "name": {"type": "string"},

@@ -12,7 +12,7 @@ from typing import Any
 from ..codegen.generate import SCRIPT
 from ..store import Experiment, Run, RunStore
 from ..store.ranking import GREATER_IS_BETTER, RANKING_COLUMN, greater_is_better
-from ..stored_code import stored_code_dir
+from ..stored_code import code_generation_status, stored_code_dir
 from .errors import redact_paths
 
 _ERROR_CHARS = 2000
@@ -84,9 +84,20 @@ def run_summary(store: RunStore, run: Run) -> dict[str, Any]:
         "started_at": record["started_at"],
         "ended_at": record["ended_at"],
         "has_code": run.kind == "child" and has_stored_code(store, run.id),
+        "code_generation": code_generation(store, run),
         "compute": run.properties.get("compute"),
         "worker": run.properties.get("worker"),
         "error": None if run.error is None else redact_paths(run.error[:_ERROR_CHARS]),
+    }
+
+
+def code_generation(store: RunStore, run: Run) -> dict[str, Any]:
+    """``{"status", "reason"}``: whether the run's code is stored, failed to generate (and
+    why, paths redacted), is rendered on demand, or does not exist."""
+    status, reason = code_generation_status(store, run)
+    return {
+        "status": status,
+        "reason": None if reason is None else redact_paths(reason[:_ERROR_CHARS]),
     }
 
 
@@ -148,4 +159,11 @@ def _featurization(run: Run, props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["experiment_summary", "has_stored_code", "primary_metric", "run_detail", "run_summary"]
+__all__ = [
+    "code_generation",
+    "experiment_summary",
+    "has_stored_code",
+    "primary_metric",
+    "run_detail",
+    "run_summary",
+]

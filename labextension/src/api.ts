@@ -58,7 +58,15 @@ export interface IRun {
   started_at: string | null;
   ended_at: string | null;
   has_code: boolean;
+  /** Whether the run's code is stored, failed to generate (and why), or is rendered on demand. */
+  code_generation: ICodeGeneration;
   error: string | null;
+}
+
+/** `code_generation` of a run: `reason` says why when `status` is `failed`. */
+export interface ICodeGeneration {
+  status: 'stored' | 'failed' | 'on_demand' | 'none';
+  reason: string | null;
 }
 
 export interface IEnsembleMember {

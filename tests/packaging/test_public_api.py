@@ -30,7 +30,7 @@ PUBLIC_NAMES = [
 
 SIGNATURES = {
     "submit": (
-        "(config: 'AutoMLConfig', training_data: 'pd.DataFrame | str | Path', *, "
+        "(config: 'AutoMLConfig', training_data: 'pd.DataFrame | str | Path | None' = None, *, "
         "store: 'RunStore | str | Path | None' = None, experiment_name: 'str | None' = None, "
         "show_progress: 'bool' = True, started_at: 'float | None' = None, "
         "show_panel: 'bool | None' = None) -> 'AutoMLRun'"

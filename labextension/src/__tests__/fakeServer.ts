@@ -49,6 +49,7 @@ function run(id: string, accuracy: number, fitTime: number): IRun {
     started_at: null,
     ended_at: null,
     has_code: false,
+    code_generation: { status: 'on_demand', reason: null },
     error: null
   };
 }

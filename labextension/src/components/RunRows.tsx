@@ -13,6 +13,10 @@ import { formatMetric, formatSeconds, shortMetricLabel } from '../format';
 import { SidebarModel } from '../model';
 import { CommandIDs } from '../tokens';
 import { useTrans } from '../translation';
+import {
+  CodeGenerationFailed,
+  codeGenerationFailure
+} from './CodeGenerationFailed';
 import { MetricsGrid } from './MetricsGrid';
 import { RowMenuButton } from './RowMenuButton';
 import { RunDetails } from './RunDetails';
@@ -35,7 +39,8 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
     props;
   const trans = useTrans();
   const busy = model.pending.has(run.id);
-  const canOpen = run.status === 'completed';
+  const failure = codeGenerationFailure(run);
+  const canOpen = run.status === 'completed' && failure === null;
   const classes = ['jp-AutoMLCodegen-run'];
   if (best) {
     classes.push('jp-AutoMLCodegen-best');
@@ -127,6 +132,9 @@ export function RunRows(props: IRunRowsProps): React.ReactElement {
                 </Button>
                 <RowMenuButton runId={run.id} commands={commands} />
               </>
+            )}
+            {failure !== null && (
+              <CodeGenerationFailed reason={failure} trans={trans} />
             )}
           </div>
         </td>
