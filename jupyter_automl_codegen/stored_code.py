@@ -6,11 +6,12 @@ kernel all share it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
-from .codegen.generate import SCRIPT
+from .codegen.generate import OPTIONAL_FILES, SCRIPT, required_files
 from .store import OUTPUTS_DIR, RunStore, StoreStateError, validate_run_id
 
 GENERATED_CODE_DIR = "generated_code"
@@ -28,12 +29,13 @@ def run_context(store: RunStore, run_id: str) -> CodegenContext:
         )
     experiment = store.get_experiment(run.experiment_id)
     parent = store.get_run(run.parent_id)
-    return CodegenContext.from_records(
+    context = CodegenContext.from_records(
         experiment.to_dict(),
         parent.to_dict(),
         run.to_dict(),
         str(store.data_snapshot_path(experiment.id).resolve()),
     )
+    return dataclasses.replace(context, store_path=str(Path(store.root).resolve()))
 
 
 def stored_code_dir(store: RunStore, run_id: str) -> Path:
@@ -61,19 +63,23 @@ def generated_files(store: RunStore, run_id: str) -> dict[str, str]:
     Runs trained with code generation off are rendered on demand (pure, but it runs ruff).
     """
     context = run_context(store, run_id)  # also refuses runs that have no code
-    stored = _stored_files(store, run_id)
+    stored = _stored_files(store, run_id, required_files(context.task))
     return stored if stored is not None else render_files(context)
 
 
-def _stored_files(store: RunStore, run_id: str) -> dict[str, str] | None:
+def _stored_files(store: RunStore, run_id: str, required: tuple) -> dict[str, str] | None:
+    """The stored folder's files when it has every required one (``score.py`` and
+    ``test_rows.csv`` came later: an older folder is rendered afresh)."""
     folder = stored_code_dir(store, run_id)
-    if not all((folder / name).is_file() for name in GENERATED_FILES):
+    if not all((folder / name).is_file() for name in required):
         return None
-    names = [*GENERATED_FILES]
+    names = [*required]
+    names += [name for name in OPTIONAL_FILES if (folder / name).is_file()]
     names += sorted(
         entry.name
         for entry in folder.iterdir()
-        if entry.name not in GENERATED_FILES
+        if entry.name not in names
+        and entry.name not in GENERATED_FILES
         and _HELPER_MODULE.fullmatch(entry.name)
         and entry.is_file()
     )

@@ -19,6 +19,8 @@ from .notebooks import (
     training_notebook_cells,
 )
 from .requirements import requirements
+from .sample_rows import TEST_ROWS, test_rows_csv
+from .score_script import score_script
 from .source import TrainingCode
 from .tabular_script import build_tabular_code
 
@@ -26,7 +28,19 @@ SCRIPT = "script.py"
 TRAINING_NOTEBOOK = "training_code.ipynb"
 SCRIPT_RUN_NOTEBOOK = "script_run_notebook.ipynb"
 REQUIREMENTS = "requirements.txt"
+SCORE_SCRIPT = "score.py"
+# The files every generated folder holds.
 GENERATED_FILES = (TRAINING_NOTEBOOK, SCRIPT, SCRIPT_RUN_NOTEBOOK, REQUIREMENTS)
+# Classification and regression folders also hold ``score.py`` (forecasting ones do not: a
+# forecast needs the series' history) and, when the data snapshot is readable,
+# ``test_rows.csv``, the notebook's default rows to score.
+TABULAR_FILES = (SCORE_SCRIPT,)
+OPTIONAL_FILES = (TEST_ROWS,)
+
+
+def required_files(task: str) -> tuple[str, ...]:
+    """The files a complete generated folder of a run of ``task`` holds."""
+    return GENERATED_FILES if task == "forecasting" else (*GENERATED_FILES, *TABULAR_FILES)
 
 
 def build_training_code(context: CodegenContext, *, generator_version: str) -> TrainingCode:
@@ -37,7 +51,8 @@ def build_training_code(context: CodegenContext, *, generator_version: str) -> T
 
 
 def render_files(context: CodegenContext) -> dict[str, str]:
-    """Every file of the generated folder, by name: a pure function of the context.
+    """Every file of the generated folder, by name: a pure function of the context (and of
+    the data snapshot it names, whose first rows become ``test_rows.csv``).
 
     All Python source of the folder (script, helpers, notebook cells) is formatted by a
     single ruff process, the dominant cost of generating a folder.
@@ -46,9 +61,14 @@ def render_files(context: CodegenContext) -> dict[str, str]:
     training_cells = training_notebook_cells(context, code)
     run_cells = script_run_notebook_cells(context, code)
     helpers = {f"{module}.py": _helper_source(module) for module in code.helper_modules}
+    requirement_text = requirements(code.packages, context.versions)
+    scoring = {}
+    if context.task != "forecasting":
+        scoring[SCORE_SCRIPT] = score_script(context, requirement_text.split(), __version__)
     formatted = format_sources(
         {
             SCRIPT: code.script(),
+            **scoring,
             **helpers,
             **code_snippets(training_cells, "training"),
             **code_snippets(run_cells, "run"),
@@ -58,9 +78,13 @@ def render_files(context: CodegenContext) -> dict[str, str]:
         SCRIPT: formatted[SCRIPT],
         TRAINING_NOTEBOOK: notebook_json(training_cells, formatted, "training"),
         SCRIPT_RUN_NOTEBOOK: notebook_json(run_cells, formatted, "run"),
-        REQUIREMENTS: requirements(code.packages, context.versions),
+        REQUIREMENTS: requirement_text,
     }
-    rendered.update({name: formatted[name] for name in helpers})
+    rendered.update({name: formatted[name] for name in [*scoring, *helpers]})
+    if context.task != "forecasting":
+        sample = test_rows_csv(context.data_path)
+        if sample is not None:
+            rendered[TEST_ROWS] = sample
     return rendered
 
 

@@ -21,6 +21,8 @@ import nbformat
 
 from .context import CodegenContext
 from .formatting import format_sources
+from .requirements import requirements
+from .sample_rows import TEST_ROWS
 from .source import GENERATOR, TrainingCode, literal
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -243,7 +245,11 @@ if required and not warnings:
 
 
 _DASK_CELL = """
-DASK_SCHEDULER = None  # e.g. "tcp://10.0.0.5:8786" runs script.py on that Dask cluster
+import os
+
+# The address of a Dask scheduler (e.g. "tcp://10.0.0.5:8786") runs script.py on that
+# cluster; by default the DASK_SCHEDULER environment variable's, else None (run it here).
+DASK_SCHEDULER = os.environ.get("DASK_SCHEDULER") or None
 
 
 def run_script_on_worker(sources, data, data_name):
@@ -391,11 +397,17 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             f"FORECASTING = {_dict_literal(context.forecasting)}\n"
         )
     if context.run_id is not None:
+        store = "None" if context.store_path is None else literal(context.store_path)
         run_code = (
+            "# The run store the original run is in; the default store when it is not here.\n"
+            f"RUN_STORE = {store}\n"
+            "if RUN_STORE is not None and not Path(RUN_STORE).is_dir():\n"
+            "    RUN_STORE = None\n"
             "try:\n"
             "    from jupyter_automl_codegen.tracking import run_script\n\n"
             '    result = run_script("script.py", "outputs", '
-            f"source_run_id={literal(context.run_id)}"
+            f"source_run_id={literal(context.run_id)}, store=RUN_STORE, "
+            "dask_scheduler=DASK_SCHEDULER"
             + (", forecasting=FORECASTING" if settings else "")
             + ")\n"
             "except (ImportError, LookupError):  # no package, or the run is not in this store\n"
@@ -404,47 +416,39 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             '    if result["returncode"] != 0:\n'
             '        print(result.get("stderr", ""))\n'
             "        raise RuntimeError(f\"script.py exited with {result['returncode']}\")\n"
-            "    print(f\"Tracked as run {result['run_id']} in the run store\")\n"
+            "    print(f\"Tracked as run {result['run_id']} in the run store {result['store']}\")\n"
+            '    if result["compute"] != "local":\n'
+            "        print(\n"
+            "            f\"Ran script.py on the Dask cluster at {result['compute']} \"\n"
+            "            f\"(worker process {result['worker']})\"\n"
+            "        )\n"
+            "elif DASK_SCHEDULER is not None:\n"
+            "    run_on_dask(DASK_SCHEDULER)\n"
             "else:\n"
             f"    {plain_run}"
         )
         how = (
-            "When `jupyter_automl_codegen` is installed, the script runs as a new run in the "
-            "default run store (`$AUTOML_CODEGEN_STORE` when set), which must hold the "
-            "original run; otherwise it runs as a plain Python process."
+            "When `jupyter_automl_codegen` is installed, the script runs as a new tracked run "
+            "in the run store the original run is in (the default store, "
+            "`$AUTOML_CODEGEN_STORE` when set, if that store is not on this machine), on the "
+            "Dask cluster `DASK_SCHEDULER` names when set; otherwise it runs as a plain "
+            "Python process."
         )
+        run_code = settings + run_code
     else:
-        run_code = plain_run
+        run_code = (
+            "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n"
+            f"    {plain_run}\n"
+        )
         how = "The script runs as a plain Python process."
-    run_code = (
-        settings
-        + "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n"
-        + "".join(f"    {line}\n" if line else "\n" for line in run_code.splitlines())
-    )
-    if context.classes is not None:
-        predictions = (
-            "pd.DataFrame(\n"
-            "    {\n"
-            '        "actual": [script.CLASSES[int(code)] for code in y[:5]],\n'
-            '        "predicted": [script.CLASSES[int(code)] for code in predictions],\n'
-            "    },\n"
-            "    index=rows.index,\n"
-            ")"
-        )
-    else:
-        predictions = 'pd.DataFrame({"actual": y[:5], "predicted": predictions}, index=rows.index)'
-    model_code = (
-        "import joblib\n"
-        "import pandas as pd\n\n"
-        "# script.py as a module (its main() runs only from the command line).\n"
-        'spec = importlib.util.spec_from_file_location("script", Path("script.py").resolve())\n'
-        "script = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(script)\n\n"
-        'model = joblib.load("outputs/model.pkl")\n'
-        "X, y = script.prepare_data(script.get_training_dataset())\n"
-        "rows = X.head(5)\n"
-        "predictions = model.predict(rows)\n"
-        f"{predictions}"
+    model_code = _score_rows_code(requirement_lines(code, context))
+    model_title = (
+        "### Load the model and predict\n\n"
+        "Loads the saved model, reads the file `TEST_DATA` names (by default "
+        f"`{TEST_ROWS}`, a few rows of the run's data snapshot written beside this notebook; "
+        "any CSV or Parquet file with the training data's columns will do, the label may be "
+        "absent) and shows every row's prediction beside it. `python score.py --data FILE "
+        "--out FILE.csv` does the same from the command line."
     )
     if context.task == "forecasting":
         model_code = (
@@ -453,6 +457,7 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             "# The forecast script.py wrote: the steps after the training history.\n"
             'pd.read_csv("outputs/forecast.csv")'
         )
+        model_title = "### Load the forecast\n\nThe forecast `script.py` wrote."
     cells = [
         (
             "markdown",
@@ -486,12 +491,7 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             "`outputs/`.",
         ),
         ("code", run_code),
-        (
-            "markdown",
-            "### Load the model and predict\n\n"
-            "Loads the saved pipeline and predicts the first rows of the training data "
-            "(prepared by `script.py`'s own `prepare_data`).",
-        ),
+        ("markdown", model_title),
         ("code", model_code),
         (
             "markdown",
@@ -505,6 +505,34 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
         ),
     ]
     return cells
+
+
+def requirement_lines(code: TrainingCode, context: CodegenContext) -> list[str]:
+    """The lines of the folder's ``requirements.txt``, named when the model cannot load."""
+    return requirements(code.packages, context.versions).split()
+
+
+def _score_rows_code(needed: list[str]) -> str:
+    """Cell code: load the model, score the rows of ``TEST_DATA`` and show them side by side."""
+    return (
+        "import joblib\n"
+        "import pandas as pd\n\n"
+        f"TEST_DATA = {literal(TEST_ROWS)}  # any CSV or Parquet file with the training columns\n\n"
+        "try:\n"
+        '    model = joblib.load("outputs/model.pkl")\n'
+        "except ImportError as error:\n"
+        "    raise ImportError(\n"
+        "        f\"the model needs {error.name or 'a package'}, which is not installed; install \"\n"
+        '        "the packages it was trained with: pip install -r requirements.txt "\n'
+        f"        {literal('(' + ', '.join(needed) + ')')}\n"
+        "    ) from error\n\n"
+        'if Path(TEST_DATA).suffix.lower() in (".parquet", ".pq"):\n'
+        "    test_rows = pd.read_parquet(TEST_DATA)\n"
+        "else:\n"
+        "    test_rows = pd.read_csv(TEST_DATA)\n"
+        'predictions = pd.Series(model.predict(test_rows), index=test_rows.index, name="prediction")\n'
+        "pd.concat([predictions, test_rows], axis=1)"
+    )
 
 
 # --- shared ----------------------------------------------------------------------------------
