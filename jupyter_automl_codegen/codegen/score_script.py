@@ -34,7 +34,7 @@ def load_model(path):
 
 
 def score(model, rows):
-    """The predictions of ``rows``, and a classifier's probability of every class."""
+    """Every row's prediction (and, for a classifier, every class's probability)."""
     features = rows.drop(columns=[LABEL], errors="ignore")
     missing = [column for column in FEATURE_COLUMNS if column not in features.columns]
     if missing:
@@ -74,11 +74,9 @@ def score_script(context: CodegenContext, requirement_lines: list[str], version:
     header += [
         '"""Score a file with the model ``script.py`` saved.',
         "",
-        "Run ``python score.py --model model.pkl --data FILE --out FILE.csv``: it writes",
-        "``prediction`` for every row"
-        + (", then ``proba_<label>`` for every class" if context.task == "classification" else "")
-        + ",",
-        "the columns and values ``automl-codegen predict`` writes.",
+        "Run ``python score.py --model model.pkl --data FILE --out FILE.csv``: it writes the",
+        "columns and values ``automl-codegen predict`` writes: ``prediction`` for every row"
+        + ("\nand ``proba_<label>`` for every class." if context.task == "classification" else "."),
         '"""',
         "",
         "import argparse",

@@ -98,8 +98,29 @@ def ruff(folder, names, *command):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_generated_script_passes_ruff_check_and_format(case, folders):
     for command in (["check"], ["format", "--check"]):
-        ok, report = ruff(folders[case], ["script.py"], *command)
-        assert ok, f"ruff {' '.join(command)} --isolated script.py:\n{report}"
+        ok, report = ruff(folders[case], ["script.py", "score.py"], *command)
+        assert ok, f"ruff {' '.join(command)} --isolated script.py score.py:\n{report}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_tabular_folder_has_a_score_script_of_its_task(case):
+    """``score.py`` writes ``prediction`` and, for a classifier only, the probabilities; it
+    names the run's label and columns once, as literals."""
+    score = rendered(case)["score.py"]
+    tree = ast.parse(score)
+    assert {"read_rows", "load_model", "score", "main"} <= {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
+    assert ("predict_proba" in score) == (context(case).task == "classification")
+    constants = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    assert constants["LABEL"] == context(case).label
+    assert constants["FEATURE_COLUMNS"] == list(context(case).feature_columns)
+    imported = {module for module, _ in imports_in(tree)}
+    assert imported == {"argparse", "pathlib", "joblib", "pandas"}
 
 
 # Known findings in helper modules (outside codegen/, copied verbatim): (file, rule code).
@@ -109,7 +130,7 @@ def test_copied_helpers_pass_ruff_check_and_format(folders):
     helpers = {}
     for case in CASES:
         for name, text in rendered(case).items():
-            if name.endswith(".py") and name != "script.py":
+            if name.endswith(".py") and name not in ("script.py", "score.py"):
                 helpers.setdefault(name, set()).add(text)
     assert set(helpers) == {"datetime_features.py"}
     assert all(len(texts) == 1 for texts in helpers.values())  # the same copy everywhere
