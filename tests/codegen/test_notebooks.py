@@ -314,7 +314,11 @@ def test_script_run_notebook_runs_the_script(
     trained_store, fastest, task, hide_tracking, tmp_path, monkeypatch
 ):
     store = copy_store(trained_store["store"], tmp_path / "store")
-    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(store.root))  # the kernel inherits it
+    # The default store (the kernel inherits it) is another one: the notebook records its
+    # run in the store the original run is in, named in the notebook.
+    default_store = tmp_path / "default-store"
+    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(default_store))
+    monkeypatch.delenv("DASK_SCHEDULER", raising=False)
     if hide_tracking:  # a package without ``tracking`` shadows ours: the plain-script branch
         shadow = tmp_path / "shadow" / "jupyter_automl_codegen"
         shadow.mkdir(parents=True)
@@ -336,8 +340,12 @@ def test_script_run_notebook_runs_the_script(
         new_run = store.get_run(tracked.group(1))
         assert new_run.status == "completed"
         assert new_run.metrics == store.get_run(run_id).metrics
+        assert new_run.properties["compute"] == "local"
+        assert not default_store.exists()
+    # The last step scores test_rows.csv, the snapshot's first rows, beside the predictions.
+    assert (folder / "test_rows.csv").is_file()
     predictions = outputs_text(notebook.cells[-3])
-    assert "actual" in predictions and "predicted" in predictions
+    assert "prediction" in predictions
     if task == "classification":
         classes = store.get_run(store.get_run(run_id).parent_id).properties["classes"]
         assert any(str(label) in predictions for label in classes)
