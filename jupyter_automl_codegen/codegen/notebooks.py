@@ -20,6 +20,7 @@ import re
 import nbformat
 
 from .context import CodegenContext
+from .dask_cell import DASK_CELL
 from .formatting import format_sources
 from .requirements import requirements
 from .sample_rows import TEST_ROWS
@@ -244,80 +245,6 @@ if required and not warnings:
 """
 
 
-_DASK_CELL = """
-import os
-
-# The address of a Dask scheduler (e.g. "tcp://10.0.0.5:8786") runs script.py on that
-# cluster; by default the DASK_SCHEDULER environment variable's, else None (run it here).
-DASK_SCHEDULER = os.environ.get("DASK_SCHEDULER") or None
-
-
-def run_script_on_worker(sources, data, data_name):
-    \"\"\"On a Dask worker: run script.py in a scratch folder and return its outputs.\"\"\"
-    import os
-    import pathlib
-    import socket
-    import subprocess
-    import sys
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = pathlib.Path(scratch)
-        for name, text in sources.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        (folder / data_name).write_bytes(data)
-        command = ["script.py", "--data", data_name, "--output-dir", "outputs"]
-        process = subprocess.run(
-            [sys.executable, *command], check=False, cwd=folder, capture_output=True, text=True
-        )
-        outputs = folder / "outputs"
-        files = {}
-        if outputs.is_dir():
-            files = {path.name: path.read_bytes() for path in outputs.iterdir()}
-    return {
-        "returncode": process.returncode,
-        "stderr": process.stderr,
-        "files": files,
-        "worker": f"{socket.gethostname()}:{os.getpid()}",
-    }
-
-
-def run_on_dask(address):
-    \"\"\"Send script.py and the run's data snapshot to the cluster; save the outputs here.\"\"\"
-    import hashlib
-
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise ImportError(
-            "running script.py on a Dask cluster needs dask.distributed: "
-            "pip install 'dask[distributed]'"
-        ) from None
-
-    spec = importlib.util.spec_from_file_location("script_paths", Path("script.py").resolve())
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    data_path = Path(module.DATA_PATH)
-    data = data_path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != module.DATA_SHA256:
-        raise RuntimeError(f"{data_path} is not the run's data snapshot (SHA-256 differs)")
-    sources = {path.name: path.read_text(encoding="utf-8") for path in Path(".").glob("*.py")}
-    with Client(address) as client:
-        future = client.submit(
-            run_script_on_worker, sources, data, "data" + data_path.suffix, pure=False
-        )
-        result = future.result()
-    if result["returncode"] != 0:
-        print(result["stderr"])
-        raise RuntimeError(f"script.py exited with {result['returncode']} on the cluster")
-    Path("outputs").mkdir(exist_ok=True)
-    for name, content in result["files"].items():
-        (Path("outputs") / name).write_bytes(content)
-    print(f"Ran script.py on the Dask cluster at {address} (worker process {result['worker']})")
-    return result
-"""
-
-
 def _forecasting_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
     validation = context.validation_description or "the run's rolling-origin validation"
     run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the AutoML run"
@@ -477,13 +404,15 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
         (
             "markdown",
             "### Where to run it\n\n"
-            "Set `DASK_SCHEDULER` to the address of a running Dask scheduler to run "
+            "Set `DASK_SCHEDULER` (here, or the environment variable of that name before "
+            "starting Jupyter) to the address of a running Dask scheduler to run "
             "`script.py` on one of that cluster's workers, the way a cloud workspace submits "
             "to a compute target: the script and the run's data snapshot are sent to the "
             "worker, which runs the script in a scratch folder and sends `model.pkl` and "
-            "`metrics.json` back into `outputs/`. Left at `None`, the script runs here.",
+            "`metrics.json` back into `outputs/`; a tracked run records the cluster as its "
+            "`compute`. Left at `None`, the script runs here.",
         ),
-        ("code", _DASK_CELL.strip()),
+        ("code", DASK_CELL.strip()),
         (
             "markdown",
             "### Run the script\n\n"
