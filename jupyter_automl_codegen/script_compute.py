@@ -19,6 +19,8 @@ from pathlib import Path
 from .errors import ConfigError
 
 LOCAL = "local"
+# Seconds to wait for a Dask scheduler before the script run is refused.
+CONNECT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -45,13 +47,13 @@ def run_here(script: Path, output_dir: Path, data: str | Path | None) -> ScriptO
     return ScriptOutcome(process.returncode, stdout, stderr, LOCAL, worker)
 
 
-def connect(address: str, *, timeout: float = 30.0):
+def connect(address: str, *, timeout: float | None = None):
     """A ``dask.distributed`` client of the scheduler at ``address``, or a ConfigError."""
     from .automl.compute import import_distributed
 
     distributed = import_distributed()
     try:
-        return distributed.Client(address, timeout=timeout, set_as_default=False)
+        return distributed.Client(address, timeout=timeout or CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as error:
         raise ConfigError(
             f"DASK_SCHEDULER={address!r}: cannot connect to the Dask scheduler ({error}); "

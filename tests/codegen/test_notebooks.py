@@ -350,3 +350,27 @@ def test_script_run_notebook_runs_the_script(
         classes = store.get_run(store.get_run(run_id).parent_id).properties["classes"]
         assert any(str(label) in predictions for label in classes)
     assert "difference" in outputs_text(notebook.cells[-1])
+
+
+def test_an_unreachable_dask_scheduler_refuses_the_script_run_and_records_nothing(
+    trained_store, fastest, tmp_path, monkeypatch
+):
+    pytest.importorskip("distributed")
+    from jupyter_automl_codegen import ConfigError, script_compute
+    from jupyter_automl_codegen.tracking import run_script
+
+    monkeypatch.setattr(script_compute, "CONNECT_TIMEOUT", 2.0)
+    store = copy_store(trained_store["store"], tmp_path / "store")
+    run_id = fastest["regression"]
+    folder = tmp_path / "code"
+    generate_run_code(store, run_id, folder)
+    before = [experiment.id for experiment in store.list_experiments()]
+    with pytest.raises(ConfigError, match="cannot connect to the Dask scheduler"):
+        run_script(
+            folder / "script.py",
+            folder / "outputs",
+            source_run_id=run_id,
+            store=store,
+            dask_scheduler="tcp://127.0.0.1:9",
+        )
+    assert [experiment.id for experiment in store.list_experiments()] == before
