@@ -6,10 +6,11 @@ and the kernel all share it.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from .codegen import GENERATED_FILES, CodegenContext, generate_code, render_files
-from .codegen.generate import SCRIPT
+from .codegen import CodegenContext, generate_code, render_files
+from .codegen.generate import OPTIONAL_FILES, SCRIPT, required_files
 from .listing import CODE_GENERATION_ERROR
 from .store import OUTPUTS_DIR, RunStore, StoreStateError, files, validate_run_id
 
@@ -29,12 +30,13 @@ def run_context(store: RunStore, run_id: str) -> CodegenContext:
         )
     experiment = store.get_experiment(run.experiment_id)
     parent = store.get_run(run.parent_id)
-    return CodegenContext.from_records(
+    context = CodegenContext.from_records(
         experiment.to_dict(),
         parent.to_dict(),
         run.to_dict(),
         str(store.data_snapshot_path(experiment.id).resolve()),
     )
+    return dataclasses.replace(context, store_path=str(Path(store.root).resolve()))
 
 
 def stored_code_dir(store: RunStore, run_id: str) -> Path:
@@ -69,9 +71,9 @@ def generate_run_code(store: RunStore, run_id: str, out_dir: str | Path | None =
 def copy_stored_code(store: RunStore, run_id: str, out_dir: str | Path) -> dict | None:
     """Copy the run's stored folder into ``out_dir``, byte for byte; returns the paths by
     file name, or None (nothing written) when the store holds no complete folder for it."""
-    run_context(store, run_id)  # refuses runs that have no code, as generating would
+    context = run_context(store, run_id)  # refuses runs that have no code, as generating would
     folder = stored_code_dir(store, run_id)
-    if _stored_files(store, run_id) is None:
+    if _stored_files(store, run_id, required_files(context.task)) is None:
         return None
     target = Path(out_dir)
     paths = {}
@@ -104,12 +106,15 @@ def generated_files(store: RunStore, run_id: str) -> dict[str, str]:
     Runs trained with code generation off are rendered on demand (pure, but it runs ruff).
     """
     context = run_context(store, run_id)  # also refuses runs that have no code
-    stored = _stored_files(store, run_id)
+    stored = _stored_files(store, run_id, required_files(context.task))
     return stored if stored is not None else render_files(context)
 
 
-def _stored_files(store: RunStore, run_id: str) -> dict[str, str] | None:
+def _stored_files(store: RunStore, run_id: str, required: tuple) -> dict[str, str] | None:
+    """The stored folder's files when it has every required one (``score.py`` and
+    ``test_rows.csv`` came later: an older folder is rendered afresh)."""
     folder = stored_code_dir(store, run_id)
-    if not all((folder / name).is_file() for name in GENERATED_FILES):
+    if not all((folder / name).is_file() for name in required):
         return None
-    return {name: (folder / name).read_text(encoding="utf-8") for name in GENERATED_FILES}
+    names = [*required, *(name for name in OPTIONAL_FILES if (folder / name).is_file())]
+    return {name: (folder / name).read_text(encoding="utf-8") for name in names}

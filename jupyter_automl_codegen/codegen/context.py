@@ -52,6 +52,8 @@ class CodegenContext:
     members: tuple[dict, ...] = ()
     # Forecasting runs: ForecastSettings.to_dict() (time column, series ids, horizon, ...).
     forecasting: dict | None = None
+    # The root of the run store the run is in: the script run notebook records its run there.
+    store_path: str | None = None
 
     def __post_init__(self):
         if self.task == "forecasting":

@@ -20,7 +20,10 @@ import re
 import nbformat
 
 from .context import CodegenContext
+from .dask_cell import DASK_CELL
 from .formatting import format_sources
+from .requirements import requirements
+from .sample_rows import TEST_ROWS
 from .source import GENERATOR, TrainingCode, literal
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -242,76 +245,6 @@ if required and not warnings:
 """
 
 
-_DASK_CELL = """
-DASK_SCHEDULER = None  # e.g. "tcp://10.0.0.5:8786" runs script.py on that Dask cluster
-
-
-def run_script_on_worker(sources, data, data_name):
-    \"\"\"On a Dask worker: run script.py in a scratch folder and return its outputs.\"\"\"
-    import os
-    import pathlib
-    import socket
-    import subprocess
-    import sys
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = pathlib.Path(scratch)
-        for name, text in sources.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        (folder / data_name).write_bytes(data)
-        command = ["script.py", "--data", data_name, "--output-dir", "outputs"]
-        process = subprocess.run(
-            [sys.executable, *command], check=False, cwd=folder, capture_output=True, text=True
-        )
-        outputs = folder / "outputs"
-        files = {}
-        if outputs.is_dir():
-            files = {path.name: path.read_bytes() for path in outputs.iterdir()}
-    return {
-        "returncode": process.returncode,
-        "stderr": process.stderr,
-        "files": files,
-        "worker": f"{socket.gethostname()}:{os.getpid()}",
-    }
-
-
-def run_on_dask(address):
-    \"\"\"Send script.py and the run's data snapshot to the cluster; save the outputs here.\"\"\"
-    import hashlib
-
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise ImportError(
-            "running script.py on a Dask cluster needs dask.distributed: "
-            "pip install 'dask[distributed]'"
-        ) from None
-
-    spec = importlib.util.spec_from_file_location("script_paths", Path("script.py").resolve())
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    data_path = Path(module.DATA_PATH)
-    data = data_path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != module.DATA_SHA256:
-        raise RuntimeError(f"{data_path} is not the run's data snapshot (SHA-256 differs)")
-    sources = {path.name: path.read_text(encoding="utf-8") for path in Path(".").glob("*.py")}
-    with Client(address) as client:
-        future = client.submit(
-            run_script_on_worker, sources, data, "data" + data_path.suffix, pure=False
-        )
-        result = future.result()
-    if result["returncode"] != 0:
-        print(result["stderr"])
-        raise RuntimeError(f"script.py exited with {result['returncode']} on the cluster")
-    Path("outputs").mkdir(exist_ok=True)
-    for name, content in result["files"].items():
-        (Path("outputs") / name).write_bytes(content)
-    print(f"Ran script.py on the Dask cluster at {address} (worker process {result['worker']})")
-    return result
-"""
-
-
 def _forecasting_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
     validation = context.validation_description or "the run's rolling-origin validation"
     run = f"run {escape_markdown(context.run_id)}" if context.run_id else "the AutoML run"
@@ -391,11 +324,17 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             f"FORECASTING = {_dict_literal(context.forecasting)}\n"
         )
     if context.run_id is not None:
+        store = "None" if context.store_path is None else literal(context.store_path)
         run_code = (
+            "# The run store the original run is in; the default store when it is not here.\n"
+            f"RUN_STORE = {store}\n"
+            "if RUN_STORE is not None and not Path(RUN_STORE).is_dir():\n"
+            "    RUN_STORE = None\n"
             "try:\n"
             "    from jupyter_automl_codegen.tracking import run_script\n\n"
             '    result = run_script("script.py", "outputs", '
-            f"source_run_id={literal(context.run_id)}"
+            f"source_run_id={literal(context.run_id)}, store=RUN_STORE, "
+            "dask_scheduler=DASK_SCHEDULER"
             + (", forecasting=FORECASTING" if settings else "")
             + ")\n"
             "except (ImportError, LookupError):  # no package, or the run is not in this store\n"
@@ -404,36 +343,39 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             '    if result["returncode"] != 0:\n'
             '        print(result.get("stderr", ""))\n'
             "        raise RuntimeError(f\"script.py exited with {result['returncode']}\")\n"
-            "    print(f\"Tracked as run {result['run_id']} in the run store\")\n"
+            "    print(f\"Tracked as run {result['run_id']} in the run store {result['store']}\")\n"
+            '    if result["compute"] != "local":\n'
+            "        print(\n"
+            "            f\"Ran script.py on the Dask cluster at {result['compute']} \"\n"
+            "            f\"(worker process {result['worker']})\"\n"
+            "        )\n"
+            "elif DASK_SCHEDULER is not None:\n"
+            "    run_on_dask(DASK_SCHEDULER)\n"
             "else:\n"
             f"    {plain_run}"
         )
         how = (
-            "When `jupyter_automl_codegen` is installed, the script runs as a new run in the "
-            "default run store (`$AUTOML_CODEGEN_STORE` when set), which must hold the "
-            "original run; otherwise it runs as a plain Python process."
+            "When `jupyter_automl_codegen` is installed, the script runs as a new tracked run "
+            "in the run store the original run is in (the default store, "
+            "`$AUTOML_CODEGEN_STORE` when set, if that store is not on this machine), on the "
+            "Dask cluster `DASK_SCHEDULER` names when set; otherwise it runs as a plain "
+            "Python process."
         )
+        run_code = settings + run_code
     else:
-        run_code = plain_run
+        run_code = (
+            "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n"
+            f"    {plain_run}\n"
+        )
         how = "The script runs as a plain Python process."
-    run_code = (
-        settings
-        + "if DASK_SCHEDULER is not None:\n    run_on_dask(DASK_SCHEDULER)\nelse:\n"
-        + "".join(f"    {line}\n" if line else "\n" for line in run_code.splitlines())
-    )
-    predictions = 'pd.DataFrame({"actual": y[:5], "predicted": predictions}, index=rows.index)'
-    model_code = (
-        "import joblib\n"
-        "import pandas as pd\n\n"
-        "# script.py as a module (its main() runs only from the command line).\n"
-        'spec = importlib.util.spec_from_file_location("script", Path("script.py").resolve())\n'
-        "script = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(script)\n\n"
-        'model = joblib.load("outputs/model.pkl")\n'
-        "X, y = script.prepare_data(script.get_training_dataset())\n"
-        "rows = X.head(5)\n"
-        "predictions = model.predict(rows)\n"
-        f"{predictions}"
+    model_code = _score_rows_code(requirement_lines(code, context))
+    model_title = (
+        "### Load the model and predict\n\n"
+        "Loads the saved model, reads the file `TEST_DATA` names (by default "
+        f"`{TEST_ROWS}`, a few rows of the run's data snapshot written beside this notebook; "
+        "any CSV or Parquet file with the training data's columns will do, the label may be "
+        "absent) and shows every row's prediction beside it. `python score.py --data FILE "
+        "--out FILE.csv` does the same from the command line."
     )
     if context.task == "forecasting":
         model_code = (
@@ -442,6 +384,7 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             "# The forecast script.py wrote: the steps after the training history.\n"
             'pd.read_csv("outputs/forecast.csv")'
         )
+        model_title = "### Load the forecast\n\nThe forecast `script.py` wrote."
     cells = [
         (
             "markdown",
@@ -461,13 +404,15 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
         (
             "markdown",
             "### Where to run it\n\n"
-            "Set `DASK_SCHEDULER` to the address of a running Dask scheduler to run "
+            "Set `DASK_SCHEDULER` (here, or the environment variable of that name before "
+            "starting Jupyter) to the address of a running Dask scheduler to run "
             "`script.py` on one of that cluster's workers, the way a cloud workspace submits "
             "to a compute target: the script and the run's data snapshot are sent to the "
             "worker, which runs the script in a scratch folder and sends `model.pkl` and "
-            "`metrics.json` back into `outputs/`. Left at `None`, the script runs here.",
+            "`metrics.json` back into `outputs/`; a tracked run records the cluster as its "
+            "`compute`. Left at `None`, the script runs here.",
         ),
-        ("code", _DASK_CELL.strip()),
+        ("code", DASK_CELL.strip()),
         (
             "markdown",
             "### Run the script\n\n"
@@ -475,12 +420,7 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
             "`outputs/`.",
         ),
         ("code", run_code),
-        (
-            "markdown",
-            "### Load the model and predict\n\n"
-            "Loads the saved pipeline and predicts the first rows of the training data "
-            "(prepared by `script.py`'s own `prepare_data`).",
-        ),
+        ("markdown", model_title),
         ("code", model_code),
         (
             "markdown",
@@ -494,6 +434,34 @@ def script_run_notebook_cells(context: CodegenContext, code: TrainingCode) -> li
         ),
     ]
     return cells
+
+
+def requirement_lines(code: TrainingCode, context: CodegenContext) -> list[str]:
+    """The lines of the folder's ``requirements.txt``, named when the model cannot load."""
+    return requirements(code.packages, context.versions).split()
+
+
+def _score_rows_code(needed: list[str]) -> str:
+    """Cell code: load the model, score the rows of ``TEST_DATA`` and show them side by side."""
+    return (
+        "import joblib\n"
+        "import pandas as pd\n\n"
+        f"TEST_DATA = {literal(TEST_ROWS)}  # any CSV or Parquet file with the training columns\n\n"
+        "try:\n"
+        '    model = joblib.load("outputs/model.pkl")\n'
+        "except ImportError as error:\n"
+        "    raise ImportError(\n"
+        "        f\"the model needs {error.name or 'a package'}, which is not installed; install \"\n"
+        '        "the packages it was trained with: pip install -r requirements.txt "\n'
+        f"        {literal('(' + ', '.join(needed) + ')')}\n"
+        "    ) from error\n\n"
+        'if Path(TEST_DATA).suffix.lower() in (".parquet", ".pq"):\n'
+        "    test_rows = pd.read_parquet(TEST_DATA)\n"
+        "else:\n"
+        "    test_rows = pd.read_csv(TEST_DATA)\n"
+        'predictions = pd.Series(model.predict(test_rows), index=test_rows.index, name="prediction")\n'
+        "pd.concat([predictions, test_rows], axis=1)"
+    )
 
 
 # --- shared ----------------------------------------------------------------------------------

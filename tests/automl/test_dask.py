@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -222,23 +223,24 @@ def test_an_unreachable_scheduler_is_a_config_error():
         DaskCompute("tcp://127.0.0.1:9", b"", connect_timeout=2)
 
 
-def test_script_run_notebook_runs_the_script_on_the_cluster(cluster, dask_run, tmp_path):
+def test_script_run_notebook_runs_the_script_on_the_cluster(
+    cluster, dask_run, tmp_path, monkeypatch
+):
+    """With ``DASK_SCHEDULER`` set, the notebook's script run is a tracked run on the
+    cluster: recorded in the original run's store with that cluster as its ``compute``."""
     import nbformat
     from nbclient import NotebookClient
 
     from jupyter_automl_codegen.stored_code import generate_run_code
 
     store, run = dask_run["store"], dask_run["run"]
+    monkeypatch.setenv("DASK_SCHEDULER", cluster.scheduler_address)  # the kernel inherits it
+    default_store = tmp_path / "default-store"
+    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(default_store))
     child = next(c for c in run.leaderboard() if c.algorithm not in ENSEMBLES)
     folder = tmp_path / "code"
     generate_run_code(store, child.id, folder)
-    path = folder / "script_run_notebook.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    cells = [c for c in notebook.cells if "DASK_SCHEDULER = None" in c.source]
-    assert len(cells) == 1
-    cells[0].source = cells[0].source.replace(
-        "DASK_SCHEDULER = None", f"DASK_SCHEDULER = {cluster.scheduler_address!r}"
-    )
+    notebook = nbformat.read(folder / "script_run_notebook.ipynb", as_version=4)
     NotebookClient(
         notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
     ).execute()
@@ -246,6 +248,14 @@ def test_script_run_notebook_runs_the_script_on_the_cluster(cluster, dask_run, t
         output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
     )
     assert f"Ran script.py on the Dask cluster at {cluster.scheduler_address}" in printed
+    tracked = re.search(r"Tracked as run (\S+) in the run store", printed)
+    assert tracked is not None, printed
+    new_run = store.get_run(tracked.group(1))
+    assert new_run.status == "completed"
+    assert new_run.metrics == child.get_metrics()
+    assert new_run.properties["compute"] == cluster.scheduler_address
+    assert new_run.properties["worker"]
+    assert not default_store.exists()
     assert json.loads((folder / "outputs" / "metrics.json").read_text()) == child.get_metrics()
     retrained = joblib.load(folder / "outputs" / "model.pkl")
     rows = ChildRun(store, child.id).prepare_features(dask_run["holdout"])

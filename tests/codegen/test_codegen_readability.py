@@ -96,8 +96,29 @@ def ruff(folder, names, *command):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_generated_script_passes_ruff_check_and_format(case, folders):
     for command in (["check"], ["format", "--check"]):
-        ok, report = ruff(folders[case], ["script.py"], *command)
-        assert ok, f"ruff {' '.join(command)} --isolated script.py:\n{report}"
+        ok, report = ruff(folders[case], ["script.py", "score.py"], *command)
+        assert ok, f"ruff {' '.join(command)} --isolated script.py score.py:\n{report}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_tabular_folder_has_a_score_script_of_its_task(case):
+    """``score.py`` writes ``prediction`` and, for a classifier only, the probabilities; it
+    names the run's label and columns once, as literals."""
+    score = rendered(case)["score.py"]
+    tree = ast.parse(score)
+    assert {"read_rows", "load_model", "score", "main"} <= {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
+    assert ("predict_proba" in score) == (context(case).task == "classification")
+    constants = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    assert constants["LABEL"] == context(case).label
+    assert constants["FEATURE_COLUMNS"] == list(context(case).feature_columns)
+    imported = {module for module, _ in imports_in(tree)}
+    assert imported == {"argparse", "pathlib", "joblib", "pandas"}
 
 
 # --- one function per group, one constant per column --------------------------------------------

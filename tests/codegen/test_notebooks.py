@@ -314,7 +314,11 @@ def test_script_run_notebook_runs_the_script(
     trained_store, fastest, task, hide_tracking, tmp_path, monkeypatch
 ):
     store = copy_store(trained_store["store"], tmp_path / "store")
-    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(store.root))  # the kernel inherits it
+    # The default store (the kernel inherits it) is another one: the notebook records its
+    # run in the store the original run is in, named in the notebook.
+    default_store = tmp_path / "default-store"
+    monkeypatch.setenv("AUTOML_CODEGEN_STORE", str(default_store))
+    monkeypatch.delenv("DASK_SCHEDULER", raising=False)
     if hide_tracking:  # a package without ``tracking`` shadows ours: the plain-script branch
         shadow = tmp_path / "shadow" / "jupyter_automl_codegen"
         shadow.mkdir(parents=True)
@@ -336,9 +340,37 @@ def test_script_run_notebook_runs_the_script(
         new_run = store.get_run(tracked.group(1))
         assert new_run.status == "completed"
         assert new_run.metrics == store.get_run(run_id).metrics
+        assert new_run.properties["compute"] == "local"
+        assert not default_store.exists()
+    # The last step scores test_rows.csv, the snapshot's first rows, beside the predictions.
+    assert (folder / "test_rows.csv").is_file()
     predictions = outputs_text(notebook.cells[-3])
-    assert "actual" in predictions and "predicted" in predictions
+    assert "prediction" in predictions
     if task == "classification":
         classes = store.get_run(store.get_run(run_id).parent_id).properties["classes"]
         assert any(str(label) in predictions for label in classes)
     assert "difference" in outputs_text(notebook.cells[-1])
+
+
+def test_an_unreachable_dask_scheduler_refuses_the_script_run_and_records_nothing(
+    trained_store, fastest, tmp_path, monkeypatch
+):
+    pytest.importorskip("distributed")
+    from jupyter_automl_codegen import ConfigError, script_compute
+    from jupyter_automl_codegen.tracking import run_script
+
+    monkeypatch.setattr(script_compute, "CONNECT_TIMEOUT", 2.0)
+    store = copy_store(trained_store["store"], tmp_path / "store")
+    run_id = fastest["regression"]
+    folder = tmp_path / "code"
+    generate_run_code(store, run_id, folder)
+    before = [experiment.id for experiment in store.list_experiments()]
+    with pytest.raises(ConfigError, match="cannot connect to the Dask scheduler"):
+        run_script(
+            folder / "script.py",
+            folder / "outputs",
+            source_run_id=run_id,
+            store=store,
+            dask_scheduler="tcp://127.0.0.1:9",
+        )
+    assert [experiment.id for experiment in store.list_experiments()] == before

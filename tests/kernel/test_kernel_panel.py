@@ -145,8 +145,9 @@ def test_view_generated_code_writes_the_folder_and_displays_the_open_bundle(
     assert expected in bundle["text/plain"]
     folder = tmp_path / DEFAULT_SHARED_FOLDER / "penguins" / run_id
     stored = stored_code_dir(trained_store["store"], run_id)
-    assert sorted(p.name for p in folder.iterdir()) == sorted(GENERATED_FILES)
-    for name in GENERATED_FILES:
+    expected_files = [*GENERATED_FILES, "score.py", "test_rows.csv"]  # a classification run
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected_files)
+    for name in expected_files:
         assert (folder / name).read_bytes() == (stored / name).read_bytes(), name
 
 

@@ -96,6 +96,8 @@ def test_an_installed_server_serves_the_api_with_no_extra_configuration(live_ser
         "script.py",
         "script_run_notebook.ipynb",
         "requirements.txt",
+        "score.py",
+        "test_rows.csv",
     ):
         assert (folder / name).stat().st_size > 0, name
     assert reply.json()["folder"] == f"automl_generated_code/penguins/{run_id}"

@@ -176,6 +176,7 @@ async def test_codegen_writes_the_folder_once_unless_asked_to_overwrite(
     status, reply = await call(jp_fetch, "POST", f"runs/{run_id}/codegen")
     assert status == 201
     names = ["training_code.ipynb", "script.py", "script_run_notebook.ipynb", "requirements.txt"]
+    names += ["score.py", "test_rows.csv"]
     assert reply == {
         "run_id": run_id,
         "folder": folder,
@@ -184,7 +185,7 @@ async def test_codegen_writes_the_folder_once_unless_asked_to_overwrite(
     }
     written = jp_root_dir / folder
     stored = stored_code_dir(store, run_id)
-    for name in ("script.py", "requirements.txt"):
+    for name in ("script.py", "score.py", "requirements.txt", "test_rows.csv"):
         assert (written / name).read_text(encoding="utf-8") == (stored / name).read_text(
             encoding="utf-8"
         )

@@ -119,8 +119,10 @@ async def test_a_run_without_stored_code_is_rendered_on_demand(jp_fetch, clones,
         [
             "datetime_features.py",
             "requirements.txt",
+            "score.py",
             "script.py",
             "script_run_notebook.ipynb",
+            "test_rows.csv",
             "training_code.ipynb",
         ]
     )
