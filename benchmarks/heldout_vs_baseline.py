@@ -107,10 +107,11 @@ def train_and_score(dataset, train, test, timeout, workers, *, ensembles: bool) 
         summary = json.loads(completed.stdout)
         store = RunStore(f"{tmp}/store")
         best = ChildRun(store, summary["best_run_id"])
-        classes = store.get_run(summary["parent_run_id"]).properties["classes"]
+        model = best.get_model()  # self-contained: the data's own labels in and out
+        classes = list(model.classes_) if dataset.task == "classification" else None
         automl = score(
             dataset.task,
-            test[dataset.label].astype(str) if classes else test[dataset.label],
+            test[dataset.label],
             lambda: best.predict(features),
             lambda: best.predict_proba(features).to_numpy(),
             classes,

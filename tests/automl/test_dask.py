@@ -142,7 +142,7 @@ def test_generated_code_of_a_dask_run_rebuilds_its_model(dask_run, tmp_path):
     assert json.loads((tmp_path / "metrics.json").read_text()) == child.get_metrics()
     retrained = joblib.load(tmp_path / "model.pkl")
     stored = store.load_model(child.id)
-    rows = ChildRun(store, child.id).prepare_features(dask_run["holdout"])
+    rows = dask_run["holdout"]  # raw rows: both models are self-contained
     np.testing.assert_array_equal(retrained.predict(rows), stored.predict(rows))
     np.testing.assert_allclose(
         retrained.predict_proba(rows), stored.predict_proba(rows), rtol=1e-9, atol=0
@@ -258,8 +258,8 @@ def test_script_run_notebook_runs_the_script_on_the_cluster(
     assert not default_store.exists()
     assert json.loads((folder / "outputs" / "metrics.json").read_text()) == child.get_metrics()
     retrained = joblib.load(folder / "outputs" / "model.pkl")
-    rows = ChildRun(store, child.id).prepare_features(dask_run["holdout"])
-    np.testing.assert_array_equal(retrained.predict(rows), store.load_model(child.id).predict(rows))
+    rows = dask_run["holdout"]
+    np.testing.assert_array_equal(retrained.predict(rows), ChildRun(store, child.id).predict(rows))
 
 
 def test_a_trial_over_its_time_limit_on_dask_fails_and_the_search_goes_on(

@@ -50,10 +50,12 @@ from sklearn.preprocessing import (
     RobustScaler,
     StandardScaler,
 )
+from skrub import DatetimeEncoder, ToDatetime
 
 from jupyter_automl_codegen.spec import SpecError, class_path, from_spec, import_class, to_spec
 
-HELPERS_FAKE = "jupyter_automl_codegen.helpers._spec_test_fake"
+# A module planted inside an allowed package, as a compromised or odd release could ship.
+PLANTED = "skrub._spec_test_fake"
 
 
 def same(a, b) -> bool:
@@ -457,7 +459,11 @@ def test_class_outside_allowlist_is_refused():
         "builtins.eval",
         "builtins.__import__",
         "jupyter_automl_codegen.spec.SpecError",
-        "jupyter_automl_codegen.helpersX.Thing",
+        "pandas.eval",
+        "pandas.read_pickle",
+        "pandas.DataFrame.eval",
+        "pandas.DataFrame.to_pickle",
+        "skrubX.Thing",
         "numpy.f2py.__main__.main",
         "sklearn..Ridge",
         "sklearn",
@@ -492,11 +498,11 @@ def test_reading_a_spec_never_imports_modules_outside_the_allowlist(tmp_path, mo
 
 
 def test_allowed_modules_cannot_smuggle_foreign_objects(monkeypatch):
-    fake = types.ModuleType(HELPERS_FAKE)
+    fake = types.ModuleType(PLANTED)
     fake.system = __import__("os").system
-    monkeypatch.setitem(sys.modules, HELPERS_FAKE, fake)
+    monkeypatch.setitem(sys.modules, PLANTED, fake)
     spec = {"class": "sklearn.preprocessing.FunctionTransformer", "params": {}}
-    spec["params"]["func"] = {"__callable__": f"{HELPERS_FAKE}.system"}
+    spec["params"]["func"] = {"__callable__": f"{PLANTED}.system"}
     with pytest.raises(SpecError, match="parameter 'func'"):
         from_spec(spec)
     spec["params"]["func"] = {"__callable__": "sklearn.linear_model.Ridge"}
@@ -511,8 +517,8 @@ def test_allowed_modules_cannot_smuggle_foreign_objects(monkeypatch):
         from_spec({"class": "numpy.float64", "params": {}})
 
 
-def test_helpers_classes_are_allowed_and_checked(monkeypatch):
-    fake = types.ModuleType(HELPERS_FAKE)
+def test_classes_of_allowed_packages_are_round_trip_checked(monkeypatch):
+    fake = types.ModuleType(PLANTED)
 
     class Clip(FunctionTransformer):
         def __init__(self, low=0.0, high=(1.0,)):
@@ -525,16 +531,33 @@ def test_helpers_classes_are_allowed_and_checked(monkeypatch):
             self.high = [high]  # breaks the sklearn convention: not stored as given
 
     for cls in (Clip, Lossy):
-        cls.__module__ = HELPERS_FAKE
+        cls.__module__ = PLANTED
         cls.__qualname__ = cls.__name__
         setattr(fake, cls.__name__, cls)
-    monkeypatch.setitem(sys.modules, HELPERS_FAKE, fake)
+    monkeypatch.setitem(sys.modules, PLANTED, fake)
 
     spec, _ = check_round_trip(Clip(low=np.float32(-1), high=(2.0, np.nan)))
-    assert spec["class"] == f"{HELPERS_FAKE}.Clip"
+    assert spec["class"] == f"{PLANTED}.Clip"
     with pytest.raises(SpecError, match="round trip.*'high'"):
         to_spec(Lossy())
     assert to_spec(Lossy(), check=False)["params"]["high"] == [{"__tuple__": [1.0]}]
+
+
+def test_the_column_casts_and_skrub_dates_round_trip():
+    """What the featurizer writes: ``pandas.DataFrame`` methods as callables (only the
+    allowed ones) and skrub's date transformers."""
+    cast = FunctionTransformer(
+        pd.DataFrame.astype, kw_args={"dtype": "string"}, feature_names_out="one-to-one"
+    )
+    fill = FunctionTransformer(pd.DataFrame.fillna, kw_args={"value": "missing"})
+    for transformer in (cast, fill):
+        spec, _ = check_round_trip(transformer)
+        assert spec["params"]["func"]["__callable__"].startswith("pandas.DataFrame.")
+    dates = Pipeline([("parse", ToDatetime()), ("parts", DatetimeEncoder(resolution="day"))])
+    spec, _ = check_round_trip(dates)
+    assert spec["params"]["steps"][0]["__tuple__"][1]["class"] == "skrub.ToDatetime"
+    with pytest.raises(SpecError, match="pandas.DataFrame methods astype, fillna"):
+        to_spec(FunctionTransformer(pd.DataFrame.eval))
 
 
 def test_unknown_parameters_and_keys_are_refused():

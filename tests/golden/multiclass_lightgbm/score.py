@@ -31,6 +31,7 @@ REQUIREMENTS = [
     "pandas==2.2.0",
     "pyarrow==15.0.0",
     "scikit-learn==1.6.0",
+    "skrub==0.6.0",
 ]
 
 

@@ -23,6 +23,7 @@ REQUIREMENTS = [
     "pyarrow==15.0.0",
     "scikit-learn==1.6.0",
     "scipy==1.13.0",
+    "skrub==0.6.0",
 ]
 
 

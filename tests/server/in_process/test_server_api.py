@@ -330,20 +330,19 @@ async def test_openapi_document_describes_every_route_at_the_base_url(jp_fetch, 
     assert (limit["schema"]["default"], limit["schema"]["maximum"]) == (50, 500)
 
 
-async def test_codegen_brings_the_datetime_helper_when_the_model_needs_it(
+async def test_codegen_brings_the_whole_stored_folder_byte_for_byte(
     jp_fetch, trained_store, jp_root_dir
 ):
+    """Scoring files included: ``score.py`` and ``test_rows.csv`` sit beside the script."""
     store = trained_store["store"]
     run_id = store.get_experiment(trained_store["regression"].experiment_id).best_run_id
     stored = stored_code_dir(store, run_id)
-    assert (stored / "datetime_features.py").is_file(), "cars has a date column"
+    assert {"score.py", "test_rows.csv"} <= {path.name for path in stored.iterdir()}
     status, reply = await call(jp_fetch, "POST", f"runs/{run_id}/codegen")
     assert status == 201
     assert sorted(reply["files"]) == sorted(path.name for path in stored.iterdir())
-    helper = jp_root_dir / reply["files"]["datetime_features.py"]
-    assert helper.read_text(encoding="utf-8") == (stored / "datetime_features.py").read_text(
-        encoding="utf-8"
-    )
+    for name, path in reply["files"].items():
+        assert (jp_root_dir / path).read_bytes() == (stored / name).read_bytes(), name
 
 
 async def test_run_detail_of_an_ensemble_lists_its_members(jp_fetch, trained_store):

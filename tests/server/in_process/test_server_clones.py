@@ -117,7 +117,6 @@ async def test_a_run_without_stored_code_is_rendered_on_demand(jp_fetch, clones,
     assert status == 201
     assert sorted(reply["files"]) == sorted(
         [
-            "datetime_features.py",
             "requirements.txt",
             "score.py",
             "script.py",
