@@ -42,7 +42,7 @@ SIGNATURES = {
     "run_script": (
         "(script_path: 'str | Path', output_dir: 'str | Path', *, source_run_id: 'str', "
         "store: 'RunStore | str | Path | None' = None, data: 'str | Path | None' = None, "
-        "forecasting: 'dict | None' = None) -> 'dict'"
+        "forecasting: 'dict | None' = None, dask_scheduler: 'str | None' = None) -> 'dict'"
     ),
     "generate_training_code": (
         "(source, out_dir: 'str | Path', *, store: 'RunStore | str | Path | None' = None, "
