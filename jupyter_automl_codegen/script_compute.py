@@ -1,9 +1,9 @@
 """Where a tracked script run runs: a subprocess here, or a worker of a Dask cluster.
 
-On Dask the script, the helper modules beside it and the data file travel to a worker, which
-runs the script in a scratch folder and sends its outputs (``model.pkl``, ``metrics.json``,
-...) back; the worker needs this package installed, as for trials, but no access to the
-store. Either way the caller gets the same ``ScriptOutcome`` and records it.
+On Dask the script, the Python files beside it (modules a user split it into) and the data
+file travel to a worker, which runs the script in a scratch folder and sends its outputs
+(``model.pkl``, ``metrics.json``, ...) back; the worker needs this package installed, as for
+trials, but no access to the store. Either way the caller gets the same ``ScriptOutcome`` and records it.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ def generate_training_code(
     """Write the training-code folder of a run id, or of an unfitted scikit-learn estimator.
 
     The folder holds ``script.py``, ``training_code.ipynb``, ``script_run_notebook.ipynb``,
-    ``requirements.txt`` and the helper modules the code imports. For an estimator, the
+    ``requirements.txt`` and, for classification and regression, ``score.py`` and
+    ``test_rows.csv`` (the first rows of the data). For an estimator, the
     frame is saved beside the code as ``training_data.parquet`` and the script validates
     with the scheme AutoML would choose for that many rows.
 
