@@ -193,8 +193,7 @@ def _split_stage(context, imports) -> Stage:
         "every split holds the same rows as in the AutoML trial. Each split gives the "
         "training and validation features, labels and sample weights.",
         "def split_dataset(X, y, sample_weights):\n"
-        '    """Each split\'s training and validation rows (features, labels, sample weights), '
-        'as the run made them."""\n' + body,
+        '    """Each split\'s training and validation rows, labels and sample weights."""\n' + body,
     )
 
 
