@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("classification", "regression", "forecasting"),
         help="the task (required)",
     )
+    train.add_argument(
+        "--weight-column",
+        metavar="COL",
+        help="classification/regression: a column of sample weights (never a feature)",
+    )
     train.add_argument("--time-column", metavar="COL", help="forecasting: the column of timestamps")
     train.add_argument(
         "--series-id",
@@ -216,6 +221,7 @@ def _train(args) -> int:
         dask_scheduler=args.dask_scheduler,
         trial_timeout_seconds=args.trial_timeout,
         trial_memory_mb=args.trial_memory,
+        weight_column_name=args.weight_column,
     )
     if args.task == "forecasting":
         config.time_column_name = args.time_column

@@ -12,7 +12,7 @@ from ..errors import ConfigError
 from .extras import require
 from .forecasting.config_checks import check_forecasting_config
 from .metrics import DEFAULT_PRIMARY_METRIC, validate_metric
-from .zoo import algorithm_names, check_algorithm_names, suited
+from .zoo import algorithm_names, check_algorithm_names, suited, takes_weights
 
 TASKS = ("classification", "regression", "forecasting")
 LOCAL_COMPUTE = "local"
@@ -43,6 +43,12 @@ class AutoMLConfig:
         address of a running ``dask.distributed`` scheduler, e.g.
         ``"tcp://127.0.0.1:8786"`` (the same as ``dask_scheduler``). Default: the
         ``dask_scheduler`` setting, else ``"local"``.
+    weight_column_name : str, optional
+        Classification and regression only: a numeric column of sample weights (0 or
+        more, no missing or infinite values, not all 0). It is never a feature; every
+        model is fitted with the weights and every metric weighs the rows by them.
+        Algorithms whose ``fit`` takes no ``sample_weight`` (KNN) are not tried, and
+        naming one in ``allowed_models`` is an error.
     primary_metric : str, optional
         The metric the search optimises; defaults to ``AUC_weighted`` for classification
         and ``normalized_root_mean_squared_error`` for regression and forecasting.
@@ -59,7 +65,8 @@ class AutoMLConfig:
     allowed_models : list of str, optional
         Algorithm names to restrict the search to. Without it, algorithms unsuited to the
         primary metric are skipped (KNN under ``log_loss``: its vote-share probabilities
-        are often exactly zero).
+        are often exactly zero), and so are those that cannot take sample weights when
+        ``weight_column_name`` is set.
     blocked_models : list of str, optional
         Algorithm names to skip.
     enable_code_generation : bool, default True
@@ -164,6 +171,7 @@ class AutoMLConfig:
     # nor shown in the repr.
     training_data: Any = field(default=None, compare=False, repr=False)
     compute_target: str | None = None
+    weight_column_name: str | None = None
 
     def validate(self) -> AutoMLConfig:
         """Check every value and fill in the defaults.
@@ -228,10 +236,36 @@ class AutoMLConfig:
                 raise ConfigError(f"{name}={getattr(self, name)!r} must be True or False.")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ConfigError(f"seed={self.seed!r} must be an integer.")
+        self._validate_weight_column()
         _check_training_data(self.training_data)
         self._resolve_compute_target()
         self._validate_compute()
         return self
+
+    def _validate_weight_column(self) -> None:
+        column = self.weight_column_name
+        if column is None:
+            return
+        if not isinstance(column, str) or not column:
+            raise ConfigError(
+                f"weight_column_name={column!r} must name a column of sample weights."
+            )
+        if self.task == "forecasting":
+            raise ConfigError(
+                "weight_column_name is for classification and regression; forecasting "
+                "does not take sample weights. Remove the weight column setting."
+            )
+        if column == self.label_column_name:
+            raise ConfigError(
+                f"weight_column_name={column!r} is the label column; name the column "
+                "that holds the sample weights."
+            )
+        unweighted = [n for n in self.allowed_models or [] if not takes_weights(n, self.task)]
+        if unweighted:
+            raise ConfigError(
+                f"allowed_models names {', '.join(map(repr, unweighted))}, which cannot "
+                "fit with sample weights; remove it, or train without weight_column_name."
+            )
 
     def _resolve_compute_target(self) -> None:
         """Map ``compute_target`` onto ``dask_scheduler`` (see the class notes)."""
@@ -284,12 +318,15 @@ class AutoMLConfig:
 
     def algorithms(self) -> list[str]:
         """The algorithm names this experiment may try, in the zoo's order: those named in
-        ``allowed_models``, else all that suit the primary metric, less ``blocked_models``."""
+        ``allowed_models``, else all that suit the primary metric (and take sample weights,
+        in a weighted experiment), less ``blocked_models``."""
         names = algorithm_names(self.task)
         if self.allowed_models:
             names = [n for n in names if n in self.allowed_models]
         else:
             names = [n for n in names if suited(n, self.primary_metric)]
+            if self.weight_column_name is not None:
+                names = [n for n in names if takes_weights(n, self.task)]
         return [n for n in names if n not in (self.blocked_models or [])]
 
     def to_dict(self) -> dict:

@@ -202,19 +202,26 @@ def greedy_selection(
     metric: str,
     n_classes: int | None,
     seconds: float = math.inf,
+    sample_weight=None,
 ) -> list[tuple[Candidate, int]]:
     """Caruana's ensemble selection: ``(candidate, integer weight)``, best candidate first;
-    it stops after ``seconds`` with the best ensemble found so far."""
+    it stops after ``seconds`` with the best ensemble found so far. ``sample_weight``: the
+    rows' sample weights (all rows, like ``y``) that weigh every score, if any."""
     stop_at = time.monotonic() + seconds
     ranked = pool.ranked()
     if not ranked:
         raise EnsembleSkipped("no completed trial to ensemble")
-    y_valid = y[np.concatenate([valid for _, valid in splits])]
+    rows = np.concatenate([valid for _, valid in splits])
+    y_valid = y[rows]
+    w_valid = None if sample_weight is None else sample_weight[rows]
     pooled = [np.concatenate(c.predictions).astype(float) for c in ranked]
 
     def blend_loss(total, size):
-        value = prediction_metrics(task, y_valid, total / size, n_classes, names=(metric,))
-        return loss(metric, ranking_value(metric, value, y_valid, [total / size], n_classes))
+        blend = total / size
+        value = prediction_metrics(
+            task, y_valid, blend, n_classes, names=(metric,), sample_weight=w_valid
+        )
+        return loss(metric, ranking_value(metric, value, y_valid, [blend], n_classes, w_valid))
 
     counts = [1] + [0] * (len(ranked) - 1)
     total = pooled[0].copy()
@@ -233,10 +240,11 @@ def greedy_selection(
 
 
 def voting_validation(
-    members: list[tuple[Candidate, int]], y, splits, task, n_classes
+    members: list[tuple[Candidate, int]], y, splits, task, n_classes, sample_weight=None
 ) -> tuple[dict, list]:
-    """The voting ensemble's metrics on every split, averaged (what its validation gives),
-    and its predictions on each split's validation rows."""
+    """The voting ensemble's metrics on every split (weighted by ``sample_weight``, the rows'
+    sample weights, if any), averaged (what its validation gives), and its predictions on
+    each split's validation rows."""
     weights = [weight for _, weight in members]
     fold_metrics, blends = [], []
     for index, (_, valid) in enumerate(splits):
@@ -245,18 +253,21 @@ def voting_validation(
             blend = np.average(stacked, axis=0, weights=weights)
         else:  # as VotingRegressor.predict
             blend = np.average(stacked.T, axis=1, weights=weights)
-        fold_metrics.append(prediction_metrics(task, y[valid], blend, n_classes))
+        rows_weights = None if sample_weight is None else sample_weight[valid]
+        fold_metrics.append(
+            prediction_metrics(task, y[valid], blend, n_classes, sample_weight=rows_weights)
+        )
         blends.append(blend)
     return mean_metrics(fold_metrics), blends
 
 
 def plan_voting(
-    pool, y, splits, task: str, metric: str, n_classes, seconds_left: float
+    pool, y, splits, task: str, metric: str, n_classes, seconds_left: float, sample_weight=None
 ) -> EnsemblePlan:
     stop_at = time.monotonic() + seconds_left / 2  # for the selection
     while True:
         seconds = max(0.0, stop_at - time.monotonic())
-        members = greedy_selection(pool, y, splits, task, metric, n_classes, seconds)
+        members = greedy_selection(pool, y, splits, task, metric, n_classes, seconds, sample_weight)
         if len(members) < 2:
             raise EnsembleSkipped(
                 "greedy selection found no blend better than the best single trial"
@@ -267,7 +278,7 @@ def plan_voting(
         # too slow to refit in the time left: select again without the slowest member
         pool = pool.without(max((c for c, _ in members[1:]), key=Candidate.seconds_per_fit))
     check_time(estimate, seconds_left)
-    metrics, predictions = voting_validation(members, y, splits, task, n_classes)
+    metrics, predictions = voting_validation(members, y, splits, task, n_classes, sample_weight)
     estimators = [(c.name, from_spec(c.spec)) for c, _ in members]
     weights = [weight for _, weight in members]
     if task == "classification":

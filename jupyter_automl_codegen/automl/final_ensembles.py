@@ -24,6 +24,7 @@ from .metrics import loss
 from .recording import record_result, trial_result
 from .timing import BUDGET_SLACK
 from .trial import run_ensemble
+from .weights import validation_weights
 
 
 def candidate_pool(run_store, history, metric: str) -> CandidatePool:
@@ -52,9 +53,11 @@ def candidate_pool(run_store, history, metric: str) -> CandidatePool:
 class FinalEnsembles:
     """The ensembles that end an experiment, fitted in the workers inside the time left."""
 
-    def __init__(self, launcher, pool, y, n_classes, started, deadline, workers):
+    def __init__(self, launcher, pool, y, n_classes, started, deadline, workers, weights=None):
         self.launcher, self.pool, self.y, self.n_classes = launcher, pool, y, n_classes
+        self.weights = weights  # the labelled rows' sample weights, if any
         self.y_valid = launcher.scheme.validation_labels(y)
+        self.w_valid = validation_weights(launcher.scheme, y, weights)
         self.started, self.deadline, self.workers = started, deadline, workers
 
     def run(self) -> dict:
@@ -112,7 +115,8 @@ class FinalEnsembles:
         if plan.metrics is not None and result.error is None:
             result.metrics, result.validation_predictions = plan.metrics, plan.predictions
         config, compute = self.launcher.config, self.launcher.compute.name
-        record_result(store, run_id, result, config, compute, (self.y_valid, self.n_classes))
+        validation = (self.y_valid, self.n_classes, self.w_valid)
+        record_result(store, run_id, result, config, compute, validation)
         return store.get_run(run_id).status
 
     def _seconds_left(self, inflight: dict) -> float:
@@ -136,6 +140,7 @@ class FinalEnsembles:
                 config.primary_metric,
                 self.n_classes,
                 seconds_left,
+                self.weights,
             )
         return plan_stack(self.pool, config.task, seconds_left)
 

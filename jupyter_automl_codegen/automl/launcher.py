@@ -86,4 +86,5 @@ class TrialLauncher:
             plan=self.plan.to_dict(),
             timeout_seconds=self.config.trial_timeout_seconds,
             memory_mb=self.config.trial_memory_mb,
+            weight_column=self.config.weight_column_name,
         )

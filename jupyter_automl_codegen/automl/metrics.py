@@ -1,7 +1,9 @@
 """Evaluation metrics, named as in Azure AutoML and computed with ``sklearn.metrics``.
 
 Every metric is a plain scikit-learn (or SciPy) call, so generated code can repeat the same
-lines. All values are plain Python floats; a metric that is undefined for the given data
+lines. Every metric takes the run's sample weights (``sample_weight``, None when the
+experiment has no weight column), except Spearman's correlation, which SciPy computes
+without weights. All values are plain Python floats; a metric that is undefined for the given data
 (e.g. AUC when ``y_true`` holds a single class, Spearman correlation of a constant
 prediction) is ``nan``, and :func:`loss` ranks ``nan`` last.
 """
@@ -78,7 +80,7 @@ DEFAULT_PRIMARY_METRIC = {
 
 
 def classification_metrics(
-    y_true, y_pred, y_proba, classes, names=CLASSIFICATION_METRICS
+    y_true, y_pred, y_proba, classes, names=CLASSIFICATION_METRICS, sample_weight=None
 ) -> dict[str, float]:
     """``CLASSIFICATION_METRICS`` (or only ``names`` of them) for one set of predictions.
 
@@ -90,7 +92,9 @@ def classification_metrics(
 
     ``norm_macro_recall`` is ``(macro recall - 1/n_classes) / (1 - 1/n_classes)``: 0 for a
     random or constant prediction, 1 for a perfect one, negative when worse than random.
+    ``sample_weight`` weights every metric's rows.
     """
+    w = sample_weight
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
     classes = np.asarray(classes)
@@ -99,56 +103,76 @@ def classification_metrics(
         raise ValueError(f"Classification metrics need at least 2 classes, got {classes!r}")
 
     def norm_macro_recall():
-        macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
+        macro_recall = recall_score(
+            y_true, y_pred, average="macro", zero_division=0, sample_weight=w
+        )
         return (macro_recall - 1 / n_classes) / (1 - 1 / n_classes)
 
     functions = {
-        "accuracy": lambda: accuracy_score(y_true, y_pred),
-        "balanced_accuracy": lambda: balanced_accuracy_score(y_true, y_pred),
-        "f1_score_weighted": lambda: f1_score(y_true, y_pred, average="weighted", zero_division=0),
+        "accuracy": lambda: accuracy_score(y_true, y_pred, sample_weight=w),
+        "balanced_accuracy": lambda: balanced_accuracy_score(y_true, y_pred, sample_weight=w),
+        "f1_score_weighted": lambda: f1_score(
+            y_true, y_pred, average="weighted", zero_division=0, sample_weight=w
+        ),
         "norm_macro_recall": norm_macro_recall,
         "precision_score_weighted": lambda: precision_score(
-            y_true, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0, sample_weight=w
         ),
         "recall_score_weighted": lambda: recall_score(
-            y_true, y_pred, average="weighted", zero_division=0
+            y_true, y_pred, average="weighted", zero_division=0, sample_weight=w
         ),
-        "matthews_correlation": lambda: matthews_corrcoef(y_true, y_pred),
+        "matthews_correlation": lambda: matthews_corrcoef(y_true, y_pred, sample_weight=w),
     }
     if y_proba is None:
         for name in ("AUC_weighted", "AUC_macro", "average_precision_score_weighted", "log_loss"):
             functions[name] = lambda: math.nan
     else:
-        functions.update(_probability_metrics(y_true, np.asarray(y_proba, dtype=float), classes))
+        y_proba = np.asarray(y_proba, dtype=float)
+        functions.update(_probability_metrics(y_true, y_proba, classes, w))
     return {name: float(functions[name]()) for name in CLASSIFICATION_METRICS if name in names}
 
 
-def _probability_metrics(y_true, y_proba, classes) -> dict:
+def _probability_metrics(y_true, y_proba, classes, w=None) -> dict:
     """The metrics of class probabilities, as functions (computed only when asked for)."""
     if len(classes) == 2:
         return {
-            "AUC_weighted": lambda: roc_auc_score(y_true, y_proba[:, 1]),
-            "AUC_macro": lambda: roc_auc_score(y_true, y_proba[:, 1]),
+            "AUC_weighted": lambda: roc_auc_score(y_true, y_proba[:, 1], sample_weight=w),
+            "AUC_macro": lambda: roc_auc_score(y_true, y_proba[:, 1], sample_weight=w),
             "average_precision_score_weighted": lambda: average_precision_score(
-                label_binarize(y_true, classes=classes)[:, 0], y_proba[:, 1], average="weighted"
+                label_binarize(y_true, classes=classes)[:, 0],
+                y_proba[:, 1],
+                average="weighted",
+                sample_weight=w,
             ),
-            "log_loss": lambda: log_loss(y_true, y_proba, labels=classes),
+            "log_loss": lambda: log_loss(y_true, y_proba, labels=classes, sample_weight=w),
         }
     return {
         "AUC_weighted": lambda: roc_auc_score(
-            y_true, y_proba, average="weighted", multi_class="ovr", labels=classes
+            y_true,
+            y_proba,
+            average="weighted",
+            multi_class="ovr",
+            labels=classes,
+            sample_weight=w,
         ),
         "AUC_macro": lambda: roc_auc_score(
-            y_true, y_proba, average="macro", multi_class="ovr", labels=classes
+            y_true,
+            y_proba,
+            average="macro",
+            multi_class="ovr",
+            labels=classes,
+            sample_weight=w,
         ),
         "average_precision_score_weighted": lambda: average_precision_score(
-            label_binarize(y_true, classes=classes), y_proba, average="weighted"
+            label_binarize(y_true, classes=classes), y_proba, average="weighted", sample_weight=w
         ),
-        "log_loss": lambda: log_loss(y_true, y_proba, labels=classes),
+        "log_loss": lambda: log_loss(y_true, y_proba, labels=classes, sample_weight=w),
     }
 
 
-def regression_metrics(y_true, y_pred, names=REGRESSION_METRICS) -> dict[str, float]:
+def regression_metrics(
+    y_true, y_pred, names=REGRESSION_METRICS, sample_weight=None
+) -> dict[str, float]:
     """``REGRESSION_METRICS`` (or only ``names`` of them) for one set of predictions.
 
     The normalized errors divide by the range of ``y_true`` (``y_true.max() - y_true.min()``);
@@ -156,7 +180,9 @@ def regression_metrics(y_true, y_pred, names=REGRESSION_METRICS) -> dict[str, fl
     unnormalized errors, so that they stay finite and keep ranking models correctly.
     ``spearman_correlation`` is ``nan`` when either input is constant (e.g. a model that
     always predicts the mean); SciPy's ConstantInputWarning is silenced in that case.
+    ``sample_weight`` weights every metric but Spearman's (SciPy's takes no weights).
     """
+    w = sample_weight
     y_true = np.asarray(y_true, dtype=float)
     y_pred = np.asarray(y_pred, dtype=float)
     y_range = y_true.max() - y_true.min()
@@ -169,33 +195,44 @@ def regression_metrics(y_true, y_pred, names=REGRESSION_METRICS) -> dict[str, fl
             return spearmanr(y_true, y_pred).statistic
 
     functions = {
-        "r2_score": lambda: r2_score(y_true, y_pred),
+        "r2_score": lambda: r2_score(y_true, y_pred, sample_weight=w),
         "spearman_correlation": spearman,
-        "root_mean_squared_error": lambda: root_mean_squared_error(y_true, y_pred),
+        "root_mean_squared_error": lambda: root_mean_squared_error(y_true, y_pred, sample_weight=w),
         "normalized_root_mean_squared_error": lambda: (
-            root_mean_squared_error(y_true, y_pred) / y_range
+            root_mean_squared_error(y_true, y_pred, sample_weight=w) / y_range
         ),
-        "mean_absolute_error": lambda: mean_absolute_error(y_true, y_pred),
-        "normalized_mean_absolute_error": lambda: mean_absolute_error(y_true, y_pred) / y_range,
-        "median_absolute_error": lambda: median_absolute_error(y_true, y_pred),
-        "explained_variance": lambda: explained_variance_score(y_true, y_pred),
+        "mean_absolute_error": lambda: mean_absolute_error(y_true, y_pred, sample_weight=w),
+        "normalized_mean_absolute_error": lambda: (
+            mean_absolute_error(y_true, y_pred, sample_weight=w) / y_range
+        ),
+        "median_absolute_error": lambda: median_absolute_error(y_true, y_pred, sample_weight=w),
+        "explained_variance": lambda: explained_variance_score(y_true, y_pred, sample_weight=w),
     }
     return {name: float(functions[name]()) for name in REGRESSION_METRICS if name in names}
 
 
-def prediction_metrics(task: str, y_true, predictions, n_classes, names=None) -> dict[str, float]:
+def prediction_metrics(
+    task: str, y_true, predictions, n_classes, names=None, sample_weight=None
+) -> dict[str, float]:
     """Metrics of raw predictions: class probabilities (classes ``0..n_classes-1``, the class
     predicted is the most probable, as soft voting predicts) or regression values."""
     if task == "classification":
         proba = np.asarray(predictions, dtype=float)
         classes = np.arange(n_classes)
         return classification_metrics(
-            y_true, proba.argmax(axis=1), proba, classes, names or CLASSIFICATION_METRICS
+            y_true,
+            proba.argmax(axis=1),
+            proba,
+            classes,
+            names or CLASSIFICATION_METRICS,
+            sample_weight=sample_weight,
         )
-    return regression_metrics(y_true, predictions, names or REGRESSION_METRICS)
+    return regression_metrics(
+        y_true, predictions, names or REGRESSION_METRICS, sample_weight=sample_weight
+    )
 
 
-def cautious_log_loss(y_true, y_proba, n_classes: int) -> float:
+def cautious_log_loss(y_true, y_proba, n_classes: int, sample_weight=None) -> float:
     """Log-loss with one more row, on which the model is wrong at its most confident.
 
     ``(n * log_loss + -log(smallest probability)) / (n + 1)``, the probability clipped as
@@ -203,20 +240,31 @@ def cautious_log_loss(y_true, y_proba, n_classes: int) -> float:
     1-nearest-neighbour validate to a log-loss near 0 with probabilities of 1e-20 or exactly 0,
     and then a single misclassified new row costs up to 36; the extra row prices that risk, so
     models whose confidence is bounded (boosting, blends) rank ahead. It fades as rows grow.
+    With sample weights, the log-loss is the weighted one and the extra row weighs as much as
+    an average row.
     """
     y_proba = np.asarray(y_proba, dtype=float)
     n = len(y_true)
     smallest = max(float(y_proba.min()), float(np.finfo(y_proba.dtype).eps))
-    plain = log_loss(y_true, y_proba, labels=np.arange(n_classes))
+    plain = log_loss(y_true, y_proba, labels=np.arange(n_classes), sample_weight=sample_weight)
     return float((n * plain - math.log(smallest)) / (n + 1))
 
 
-def ranking_value(metric: str, metrics: dict, y_valid=None, predictions=None, n_classes=None):
+def ranking_value(
+    metric: str,
+    metrics: dict,
+    y_valid=None,
+    predictions=None,
+    n_classes=None,
+    sample_weight=None,
+):
     """The value a run is ranked by (its ``primary_metric_value``): the primary metric, but
     for ``log_loss`` the cautious log-loss of the validation predictions of every split
-    pooled, when they are known (see :func:`cautious_log_loss`)."""
+    pooled, when they are known (see :func:`cautious_log_loss`); ``sample_weight``: the
+    pooled validation rows' weights, if any."""
     if metric == "log_loss" and y_valid is not None and predictions is not None:
-        return cautious_log_loss(y_valid, np.concatenate(predictions), n_classes)
+        pooled = np.concatenate(predictions)
+        return cautious_log_loss(y_valid, pooled, n_classes, sample_weight)
     return metrics.get(metric)
 
 

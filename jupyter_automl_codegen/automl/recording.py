@@ -36,7 +36,8 @@ def record_result(
     keep_predictions=None,
 ) -> float | None:
     """Store a finished trial; return its loss, or None when it failed. ``validation``: the
-    labels of every split's validation rows, pooled, and the number of classes.
+    labels of every split's validation rows, pooled, the number of classes and, in a weighted
+    experiment, the pooled rows' sample weights.
     ``keep_predictions(loss)``: whether to keep the trial's validation predictions (for the
     ensembles of a resumed experiment); they are kept before the run is completed, so a
     completed candidate always has them."""
@@ -45,9 +46,11 @@ def record_result(
             run_store.update_properties(run_id, worker=result.worker, compute=compute)
         run_store.fail_run(run_id, result.error, fit_time=result.fit_time)
         return None
-    y_valid, n_classes = validation
+    y_valid, n_classes, w_valid = (*validation, None)[:3]
     predictions = result.validation_predictions
-    value = ranking_value(config.primary_metric, result.metrics, y_valid, predictions, n_classes)
+    value = ranking_value(
+        config.primary_metric, result.metrics, y_valid, predictions, n_classes, w_valid
+    )
     spec = run_store.get_run(run_id).spec
     run_store.update_properties(run_id, worker=result.worker, compute=compute)
     trial_loss = None if value is None else loss(config.primary_metric, value)

@@ -33,6 +33,7 @@ from .search import Proposal, Searcher
 from .timing import BUDGET_SLACK, TrialTimes
 from .trial import TrialTask, run_trial, timeout_message
 from .validation import ValidationScheme
+from .weights import validation_weights
 
 # A starting point estimated to take more than this share of the search's time left is
 # tried only when the draw after the first round picks it.
@@ -63,6 +64,7 @@ class SearchSettings:
     budget: float
     deadline: float
     history: tuple = ()
+    weights: np.ndarray | None = None  # the labelled rows' sample weights, if any
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class TabularSearch:
         )
         self._replay(settings.history)
         self.y_valid = settings.scheme.validation_labels(settings.y)
+        self.w_valid = validation_weights(settings.scheme, settings.y, settings.weights)
         self.pool = candidate_pool(settings.run_store, settings.history, config.primary_metric)
         self.inflight: dict = {}  # future -> InFlightTrial
         self.told = _Told(len(settings.history))
@@ -244,7 +247,7 @@ class TabularSearch:
                 result,
                 self.config,
                 self.compute.name,
-                (self.y_valid, settings.n_classes),
+                (self.y_valid, settings.n_classes, self.w_valid),
                 keep_predictions=partial(self.pool.admits, trial=proposal.number),
             )
             self.told.waiting[proposal.number] = (proposal, trial_loss)
@@ -278,6 +281,7 @@ class TabularSearch:
             settings.started,
             settings.deadline,
             self.compute.workers,
+            settings.weights,
         )
         accounting.update(ensembles.run())
         settings.run_store.update_properties(settings.parent_id, ensembles=accounting)

@@ -18,17 +18,21 @@ from .preparation import class_codes, prepare_training_data
 from .profiling import FeaturizationPlan, profile_columns
 from .search_loop import SearchSettings, TabularSearch
 from .validation import ValidationScheme, choose_scheme
+from .weights import check_weight_column, labelled_weights
 
 
 @dataclass(frozen=True, eq=False)
 class TabularData:
     """What the checks found: the featurization plan, the validation scheme, the encoded
-    labels and the classes (None for regression)."""
+    labels, the classes (None for regression) and the labelled rows' sample weights (None
+    without a weight column)."""
 
     plan: FeaturizationPlan
     scheme: ValidationScheme
     y: np.ndarray
     classes: np.ndarray | None
+    weights: np.ndarray | None = None
+    weight_column: str | None = None
 
     @property
     def n_classes(self) -> int | None:
@@ -38,9 +42,12 @@ class TabularData:
 def check_data(config: AutoMLConfig, frame: pd.DataFrame) -> TabularData:
     """Profile the columns and choose the validation, or a DataError before anything is
     stored."""
-    label, task = config.label_column_name, config.task
+    label, task, weight_column = config.label_column_name, config.task, config.weight_column_name
+    if label in frame.columns:  # else check_training_frame says it is missing
+        check_weight_column(frame, label, weight_column)
     check_training_frame(frame, label, task)
-    plan = profile_columns(frame, label)
+    features = frame if weight_column is None else frame.drop(columns=[weight_column])
+    plan = profile_columns(features, label)
     if not plan.groups():
         reasons = "; ".join(f"{c.name!r}: {c.reason}" for c in plan.columns[:5])
         raise DataError(f"every feature column was dropped ({reasons}); add informative columns.")
@@ -52,7 +59,8 @@ def check_data(config: AutoMLConfig, frame: pd.DataFrame) -> TabularData:
         folds = check_class_counts(pd.Series(classes[y]), scheme.n_folds or 2)
         if scheme.kind == "cv" and folds < scheme.n_folds:
             scheme = choose_scheme(task, len(y), config.seed, folds)
-    return TabularData(plan, scheme, y, classes)
+    weights = labelled_weights(frame, label, weight_column)
+    return TabularData(plan, scheme, y, classes, weights, weight_column)
 
 
 def record_data(run_store, parent_id: str, data: TabularData, frame: pd.DataFrame) -> None:
@@ -66,6 +74,7 @@ def record_data(run_store, parent_id: str, data: TabularData, frame: pd.DataFram
         classes=None if data.classes is None else [_plain(c) for c in data.classes],
         rows=len(data.y),
         dropped_rows_without_label=int(len(frame) - len(data.y)),
+        weight_column=data.weight_column,
     )
 
 
@@ -76,7 +85,9 @@ def reload_data(run_store, experiment, parent, config: AutoMLConfig) -> TabularD
     scheme = ValidationScheme.from_dict(props["validation"])
     frame = run_store.load_data_snapshot(experiment.id)
     y, classes = _targets(frame, config.label_column_name, config.task)
-    return TabularData(plan, scheme, y, classes)
+    weight_column = config.weight_column_name
+    weights = labelled_weights(frame, config.label_column_name, weight_column)
+    return TabularData(plan, scheme, y, classes, weights, weight_column)
 
 
 def search(
@@ -107,6 +118,7 @@ def search(
         snapshot_sha=snapshot.sha256,
         y=data.y,
         n_classes=data.n_classes,
+        weights=data.weights,
         show_progress=show_progress,
         started=started,
         budget=budget,

@@ -52,6 +52,7 @@ from ..spec import from_spec
 from .metrics import classification_metrics, mean_metrics, regression_metrics
 from .preparation import class_codes, prepare_training_data
 from .validation import ValidationScheme
+from .weights import fit_weighted, labelled_weights
 
 FEATURIZE_STEP = "featurize"
 
@@ -70,6 +71,7 @@ class TrialTask:
     plan: dict
     timeout_seconds: float | None = None
     memory_mb: int | None = None
+    weight_column: str | None = None  # the sample weights' column, if any
 
 
 @dataclass
@@ -252,7 +254,7 @@ def _on_alarm(timeout: float):
 
 
 def _run(task: TrialTask, data, *, worker: str) -> TrialResult:
-    X, y, classes = _training_data(task, data)
+    X, y, classes, weights = _training_data(task, data)
     pipeline = from_spec(task.pipeline_spec)
     featurizer = pipeline.steps[0][1]
     scheme = ValidationScheme.from_dict(task.scheme)
@@ -263,10 +265,12 @@ def _run(task: TrialTask, data, *, worker: str) -> TrialResult:
         score_time += seconds.transform
         tail = Pipeline([(name, clone(step)) for name, step in pipeline.steps[1:]])
         started = time.perf_counter()
-        tail.fit(X_train, y[train])
+        fit_weighted(tail, X_train, y[train], _rows(weights, train))
         fit_time += time.perf_counter() - started
         started = time.perf_counter()
-        metrics, predicted = _score(task.task, tail, X_valid, y[valid], classes)
+        metrics, predicted = _score(
+            task.task, tail, X_valid, y[valid], classes, _rows(weights, valid)
+        )
         score_time += time.perf_counter() - started
         fold_metrics.append(metrics)
         predictions.append(predicted)
@@ -276,7 +280,7 @@ def _run(task: TrialTask, data, *, worker: str) -> TrialResult:
     fit_time += seconds.fit
     tail = Pipeline([(name, clone(step)) for name, step in pipeline.steps[1:]])
     started = time.perf_counter()
-    tail.fit(X_all, y)
+    fit_weighted(tail, X_all, y, weights)
     fit_time += time.perf_counter() - started
     model = Pipeline([(FEATURIZE_STEP, fitted_featurizer), *tail.steps])
     return TrialResult(
@@ -291,7 +295,7 @@ def _run(task: TrialTask, data, *, worker: str) -> TrialResult:
 
 
 def _run_ensemble(task: TrialTask, data, cross_validate: bool, *, worker: str) -> TrialResult:
-    X, y, classes = _training_data(task, data)
+    X, y, classes, weights = _training_data(task, data)
     ensemble = from_spec(task.pipeline_spec)
     metrics, fit_time, score_time = {}, 0.0, 0.0
     predictions = None
@@ -299,16 +303,18 @@ def _run_ensemble(task: TrialTask, data, cross_validate: bool, *, worker: str) -
         fold_metrics, predictions = [], []
         for train, valid in ValidationScheme.from_dict(task.scheme).splits(y):
             started = time.perf_counter()
-            model = clone(ensemble).fit(X.iloc[train], y[train])
+            model = fit_weighted(clone(ensemble), X.iloc[train], y[train], _rows(weights, train))
             fit_time += time.perf_counter() - started
             started = time.perf_counter()
-            scored, predicted = _score(task.task, model, X.iloc[valid], y[valid], classes)
+            scored, predicted = _score(
+                task.task, model, X.iloc[valid], y[valid], classes, _rows(weights, valid)
+            )
             score_time += time.perf_counter() - started
             fold_metrics.append(scored)
             predictions.append(predicted)
         metrics = mean_metrics(fold_metrics)
     started = time.perf_counter()
-    model = clone(ensemble).fit(X, y)
+    model = fit_weighted(clone(ensemble), X, y, weights)
     fit_time += time.perf_counter() - started
     return TrialResult(
         task.run_id,
@@ -328,7 +334,8 @@ def _dump(model) -> bytes:
 
 
 def _training_data(task: TrialTask, data: bytes | None = None):
-    key = (task.snapshot_sha256, task.label, task.task)
+    """``(X, y, classes, weights)`` of the task's snapshot, read once per worker."""
+    key = (task.snapshot_sha256, task.label, task.task, task.weight_column)
     if key not in _DATA:
         _DATA.clear()
         _FOLDS.clear()
@@ -343,7 +350,8 @@ def _training_data(task: TrialTask, data: bytes | None = None):
                 f"expected {task.snapshot_sha256})"
             )
         frame = pd.read_parquet(io.BytesIO(raw))
-        _DATA[key] = prepare_training_data(frame, task.label, task.task)
+        X, y, classes = prepare_training_data(frame, task.label, task.task, task.weight_column)
+        _DATA[key] = X, y, classes, labelled_weights(frame, task.label, task.weight_column)
     return _DATA[key]
 
 
@@ -391,10 +399,17 @@ def _featurized_all(task, featurizer, X, y):
     return _FOLDS[key]
 
 
-def _score(task_kind: str, model, X_valid, y_valid, classes) -> tuple[dict, np.ndarray]:
-    """The metrics of a fitted model on validation rows, and its raw predictions there (in
-    the model's own dtype, as scikit-learn's voting ensembles average them). Models answer
-    in the data's labels; the metrics compare class codes (positions in ``classes``)."""
+def _rows(weights, index):
+    return None if weights is None else weights[index]
+
+
+def _score(
+    task_kind: str, model, X_valid, y_valid, classes, weights=None
+) -> tuple[dict, np.ndarray]:
+    """The metrics of a fitted model on validation rows (weighted by ``weights``), and its
+    raw predictions there (in the model's own dtype, as scikit-learn's voting ensembles
+    average them). Models answer in the data's labels; the metrics compare class codes
+    (positions in ``classes``)."""
     if task_kind == "classification":
         proba = model.predict_proba(X_valid)
         metrics = classification_metrics(
@@ -402,7 +417,8 @@ def _score(task_kind: str, model, X_valid, y_valid, classes) -> tuple[dict, np.n
             class_codes(model.predict(X_valid), classes),
             proba,
             np.arange(len(classes)),
+            sample_weight=weights,
         )
         return metrics, np.asarray(proba)
     predicted = model.predict(X_valid)
-    return regression_metrics(y_valid, predicted), np.asarray(predicted)
+    return regression_metrics(y_valid, predicted, sample_weight=weights), np.asarray(predicted)

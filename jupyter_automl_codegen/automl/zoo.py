@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import lightgbm
 import xgboost
 from sklearn import ensemble, linear_model, neighbors, preprocessing
+from sklearn.utils.validation import has_fit_parameter
 
 SCALERS = {
     "StandardScaler": preprocessing.StandardScaler,
@@ -442,6 +443,15 @@ def suited(name: str, metric: str | None) -> bool:
     """Whether AutoML tries ``name`` by default when optimising ``metric``."""
     algorithm = ALGORITHMS.get(name)
     return algorithm is None or metric not in algorithm.unsuited_metrics
+
+
+def takes_weights(name: str, task: str) -> bool:
+    """Whether the algorithm's estimator fits with ``sample_weight`` (KNN does not), so a
+    weighted experiment may try it."""
+    algorithm = ALGORITHMS.get(name)
+    if algorithm is None or task not in algorithm.estimators:
+        return True  # not a tabular algorithm: config checks report it
+    return has_fit_parameter(algorithm.estimators[task], "sample_weight")
 
 
 def check_algorithm_names(task: str, names) -> None:

@@ -54,6 +54,8 @@ class CodegenContext:
     forecasting: dict | None = None
     # The root of the run store the run is in: the script run notebook records its run there.
     store_path: str | None = None
+    # The column of sample weights of a weighted run (never a feature), else None.
+    weight_column: str | None = None
 
     def __post_init__(self):
         if self.task == "forecasting":
@@ -134,4 +136,5 @@ class CodegenContext:
             versions=run.get("versions") or {},
             members=tuple((run.get("properties") or {}).get("members") or ()),
             forecasting=properties.get("forecasting"),
+            weight_column=properties.get("weight_column"),
         )

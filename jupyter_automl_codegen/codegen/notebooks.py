@@ -122,18 +122,20 @@ def _training_run_cells(context: CodegenContext) -> list[tuple[str, str]]:
         ("code", "df = get_training_dataset()"),
         (
             "markdown",
-            "### Prepare the data\n\nThe features `X` and the label `y`, as AutoML saw them.",
+            "### Prepare the data\n\n"
+            "The features `X`, the label `y` and the sample weights (None for a run "
+            "without a weight column), as AutoML saw them.",
         ),
-        ("code", "X, y = prepare_data(df)"),
+        ("code", "X, y, sample_weights = prepare_data(df)"),
         (
             "markdown",
             "### Validate\n\n"
             f"Repeats the run's validation ({escape_markdown(validation)}) and averages the "
             "metrics over the splits: they should equal the run's metrics.",
         ),
-        ("code", "metrics = validate_model(X, y)\nmetrics"),
+        ("code", "metrics = validate_model(X, y, sample_weights)\nmetrics"),
         ("markdown", "### Train\n\nFits the pipeline on every labelled row."),
-        ("code", "model = train_model(X, y)"),
+        ("code", "model = train_model(X, y, sample_weights)"),
         (
             "markdown",
             "### Save\n\n"

@@ -21,6 +21,7 @@ from .source import (
     third_party_packages,
 )
 from .tabular_models import ensemble_stages, model_stages
+from .weights_source import fitting_stages, split_rows
 
 PURPOSE = (
     "model as the run did, prints the metrics, trains it on every row and writes\n"
@@ -41,7 +42,7 @@ def build_tabular_code(context: CodegenContext, *, generator_version: str) -> Tr
         stages += ensemble_stages(context, constants, renderer)
     else:
         stages += model_stages(context, constants, renderer)
-    stages.append(_train_stage())
+    stages += fitting_stages(context, imports)
     stages.append(_split_stage(context, imports))
     stages.append(_metrics_stage(context, imports))
     stages.append(_validate_stage(imports))
@@ -66,12 +67,16 @@ def _constants_stage(context, constants, imports) -> Stage:
         f"LABEL = {literal(context.label)}",
         f"FEATURE_COLUMNS = {literal(list(context.feature_columns))}",
     ]
+    if context.weight_column is not None:
+        lines.insert(3, f"WEIGHT_COLUMN = {literal(context.weight_column)}")
     lines += [f"{name} = {literal(columns)}" for name, columns in constants.items()]
     return Stage(
         "constants",
         "The run's data and columns",
-        "Where the training data snapshot lives, its SHA-256, the label and the feature "
-        "columns AutoML used, grouped by the treatment AutoML chose for them.",
+        "Where the training data snapshot lives, its SHA-256, the label"
+        + (", the sample weights' column" if context.weight_column is not None else "")
+        + " and the feature columns AutoML used, grouped by the treatment AutoML chose for "
+        "them.",
         "\n".join(lines),
     )
 
@@ -80,6 +85,9 @@ def _dataset_stage(context, imports) -> Stage:
     imports.module("hashlib")
     imports.name("pathlib", "Path")
     imports.module("pandas")
+    required = "[LABEL, *FEATURE_COLUMNS]"
+    if context.weight_column is not None:
+        required = "[LABEL, WEIGHT_COLUMN, *FEATURE_COLUMNS]"
     code = '''
 def get_training_dataset(path=None):
     """Load the run's data snapshot (checking its SHA-256), or the --data file."""
@@ -94,11 +102,11 @@ def get_training_dataset(path=None):
         return pd.read_parquet(path)
     path = Path(path)
     df = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
-    missing = [column for column in [LABEL, *FEATURE_COLUMNS] if column not in df.columns]
+    missing = [column for column in REQUIRED if column not in df.columns]
     if missing:
         raise SystemExit(f"{path} lacks the training columns {missing}")
     return df
-'''
+'''.replace("REQUIRED", required)
     return Stage(
         "get_training_dataset",
         "Data loading",
@@ -110,9 +118,15 @@ def get_training_dataset(path=None):
 
 
 def _prepare_stage(context) -> Stage:
+    weighted = context.weight_column is not None
     lines = [
         "df = df[df[LABEL].notna()].reset_index(drop=True)",
-        "X = df.drop(columns=[LABEL])",
+        "X = df.drop(columns=[LABEL, WEIGHT_COLUMN])"
+        if weighted
+        else "X = df.drop(columns=[LABEL])",
+        'sample_weights = df[WEIGHT_COLUMN].to_numpy(dtype="float64")'
+        if weighted
+        else "sample_weights = None  # the run had no weight column",
     ]
     if context.task == "classification":
         lines += [
@@ -121,7 +135,7 @@ def _prepare_stage(context) -> Stage:
             "    y = y.astype(str)  # labels of mixed types are compared as text",
             'elif y.dtype.kind == "f" and (y % 1 == 0).all():',
             '    y = y.astype("int64")  # integer labels that missing labels had made float',
-            "return X, y.to_numpy()",
+            "return X, y.to_numpy(), sample_weights",
         ]
         explanation = (
             "Drops rows without a label and splits off the label, keeping the data's own "
@@ -129,30 +143,30 @@ def _prepare_stage(context) -> Stage:
             "the model's featurization gives each column its type, so it predicts from raw rows."
         )
     else:
-        lines += ['y = df[LABEL].to_numpy(dtype="float64")', "return X, y"]
+        lines += ['y = df[LABEL].to_numpy(dtype="float64")', "return X, y, sample_weights"]
         explanation = (
             "Drops rows without a label and splits off the label. The feature columns stay "
             "as they are read: the model's featurization gives each column its type, so it "
             "predicts from raw rows."
         )
+    if weighted:
+        explanation += (
+            " The sample weights (the weight column, never a feature) weigh every fit and "
+            "every metric."
+        )
     body = "\n".join("    " + line for line in lines)
-    code = f'def prepare_data(df):\n    """Keep labelled rows; split them into features and label."""\n{body}'
-    return Stage("prepare_data", "Data preparation", explanation, code)
-
-
-def _train_stage() -> Stage:
-    return Stage(
-        "train_model",
-        "Training",
-        "Fits a fresh pipeline on the given rows.",
-        'def train_model(X, y):\n    """Fit a new pipeline on the given rows."""\n'
-        "    model = build_model_pipeline()\n    model.fit(X, y)\n    return model",
+    code = (
+        "def prepare_data(df):\n"
+        '    """Keep labelled rows; split them into features, label and sample weights."""\n'
+        f"{body}"
     )
+    return Stage("prepare_data", "Data preparation", explanation, code)
 
 
 def _split_stage(context, imports) -> Stage:
     scheme = context.validation
     seed = literal(int(scheme["seed"]))
+    rows = split_rows(context)
     if scheme["kind"] == "holdout":
         imports.name("sklearn.model_selection", "train_test_split")
         imports.module("numpy")
@@ -161,7 +175,7 @@ def _split_stage(context, imports) -> Stage:
             "    train, valid = train_test_split(\n"
             f"        np.arange(len(y)), test_size={literal(float(scheme['validation_size']))}, "
             f"random_state={seed}, stratify={stratify}\n    )\n"
-            "    return [(train, valid)]"
+            f"    return [{rows}]"
         )
     else:
         folds_class = "StratifiedKFold" if scheme.get("stratified") else "KFold"
@@ -169,16 +183,17 @@ def _split_stage(context, imports) -> Stage:
         body = (
             f"    folds = {folds_class}(n_splits={literal(int(scheme['n_folds']))}, "
             f"shuffle=True, random_state={seed})\n"
-            "    return list(folds.split(X, y))"
+            f"    return [{rows} for train, valid in folds.split(X, y)]"
         )
     description = context.validation_description or scheme["kind"]
     return Stage(
         "split_dataset",
         "Validation split",
         f"The run's exact validation scheme: {description}, with the run's seed, so "
-        "every split holds the same rows as in the AutoML trial.",
-        'def split_dataset(X, y):\n    """(train, validation) row indices of each split, '
-        'as the run made them."""\n' + body,
+        "every split holds the same rows as in the AutoML trial. Each split gives the "
+        "training and validation features, labels and sample weights.",
+        "def split_dataset(X, y, sample_weights):\n"
+        '    """Each split\'s training and validation rows, labels and sample weights."""\n' + body,
     )
 
 
@@ -197,12 +212,14 @@ def _metrics_stage(context, imports) -> Stage:
 def _validate_stage(imports) -> Stage:
     imports.module("numpy")
     code = '''
-def validate_model(X, y):
+def validate_model(X, y, sample_weights):
     """Train on each split, score on its held-out rows and average the metrics."""
     scores = []
-    for train, valid in split_dataset(X, y):
-        model = train_model(X.iloc[train], y[train])
-        scores.append(calculate_metrics(model, X.iloc[valid], y[valid]))
+    for X_train, X_valid, y_train, y_valid, w_train, w_valid in split_dataset(
+        X, y, sample_weights
+    ):
+        model = train_model(X_train, y_train, w_train)
+        scores.append(calculate_metrics(model, X_valid, y_valid, w_valid))
     metrics = {}
     for name in scores[0]:
         mean = float(np.mean([score[name] for score in scores]))
@@ -230,9 +247,9 @@ def _main_stage(imports) -> Stage:
         '    parser.add_argument("--output-dir", type=Path, default=Path("."), '
         'help="where model.pkl and metrics.json go")\n'
         "    args = parser.parse_args()\n"
-        "    X, y = prepare_data(get_training_dataset(args.data))\n"
-        "    metrics = validate_model(X, y)\n"
-        "    model = train_model(X, y)\n"
+        "    X, y, sample_weights = prepare_data(get_training_dataset(args.data))\n"
+        "    metrics = validate_model(X, y, sample_weights)\n"
+        "    model = train_model(X, y, sample_weights)\n"
         "    args.output_dir.mkdir(parents=True, exist_ok=True)\n"
         '    joblib.dump(model, args.output_dir / "model.pkl")\n'
         '    (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))\n'

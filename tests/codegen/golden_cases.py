@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from lightgbm import LGBMClassifier
-from sklearn.ensemble import ExtraTreesRegressor, StackingRegressor, VotingClassifier
+from sklearn.ensemble import (
+    ExtraTreesRegressor,
+    StackingClassifier,
+    StackingRegressor,
+    VotingClassifier,
+)
 from sklearn.linear_model import LogisticRegression, Ridge, RidgeCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, MinMaxScaler, StandardScaler
@@ -113,11 +118,21 @@ def member_pipeline(df, model, scaler=None):
 
 
 def context_of(
-    df, task, model, *, scaler=None, validation=CV, name="golden", algorithm=None, members=()
+    df,
+    task,
+    model,
+    *,
+    scaler=None,
+    validation=CV,
+    name="golden",
+    algorithm=None,
+    members=(),
+    weight_column=None,
 ):
     """The context the engine records for a run of ``model`` on ``df`` (label ``label``);
-    with ``algorithm`` (an ensemble's), ``model`` is the whole ensemble of pipelines."""
-    plan = profile_columns(df, "label")
+    with ``algorithm`` (an ensemble's), ``model`` is the whole ensemble of pipelines; with
+    ``weight_column``, a weighted run (that column is not a feature)."""
+    plan = profile_columns(features_of(df, weight_column), "label")
     pipeline = model if algorithm else member_pipeline(df, model, scaler)
     groups = plan.groups()
     classes = None
@@ -146,8 +161,14 @@ def context_of(
         metrics={primary: 0.8125},
         versions=VERSIONS,
         members=members,
+        weight_column=weight_column,
     )
     return Case(df, context)
+
+
+def features_of(df, weight_column=None):
+    """The frame the engine profiles: without the weight column."""
+    return df if weight_column is None else df.drop(columns=[weight_column])
 
 
 def binary_logistic():
@@ -239,6 +260,37 @@ def stack_ensemble():
     )
 
 
+def weighted_stack():
+    """A stack of a scaled logistic regression and LightGBM under a logistic meta learner,
+    every fit weighted by the ``exposure`` column."""
+    df = with_classes(frame(60, seed=8, numeric=2, categorical=1), ["no", "yes"], seed=8)
+    df["exposure"] = np.random.default_rng(8).uniform(0.2, 3.0, size=len(df)).round(2)
+    features = features_of(df, "exposure")
+    logistic = LogisticRegression(C=0.5, max_iter=1000, random_state=0)
+    lightgbm = LGBMClassifier(n_estimators=8, num_leaves=4, random_state=0, n_jobs=1, verbose=-1)
+    ensemble = StackingClassifier(
+        estimators=[
+            ("logisticregression_1", member_pipeline(features, logistic, StandardScaler())),
+            ("lightgbm_2", member_pipeline(features, lightgbm)),
+        ],
+        final_estimator=LogisticRegression(max_iter=1000),
+        cv=3,
+    )
+    members = (
+        {"run_id": "AutoML_0123456789abcdef_1", "algorithm": "LogisticRegression"},
+        {"run_id": "AutoML_0123456789abcdef_2", "algorithm": "LightGBM"},
+    )
+    return context_of(
+        df,
+        "classification",
+        ensemble,
+        name="claims",
+        algorithm="StackEnsemble",
+        members=members,
+        weight_column="exposure",
+    )
+
+
 CASES = {
     "binary_logistic": binary_logistic,
     "multiclass_lightgbm": multiclass_lightgbm,
@@ -247,6 +299,7 @@ CASES = {
     "wide": wide,
     "voting_ensemble": voting_ensemble,
     "stack_ensemble": stack_ensemble,
+    "weighted_stack": weighted_stack,
 }
 GOLDEN_CASES = (
     "binary_logistic",
@@ -254,6 +307,7 @@ GOLDEN_CASES = (
     "regression_ridge",
     "voting_ensemble",
     "stack_ensemble",
+    "weighted_stack",
 )
 
 

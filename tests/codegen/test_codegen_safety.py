@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from lightgbm import LGBMClassifier
 from sklearn.base import clone
-from sklearn.ensemble import VotingRegressor
+from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, StandardScaler
@@ -256,6 +256,8 @@ def check_script(source, context):
     # Only the fixed layout at the top level.
     expected_constants = {"DATA_PATH", "DATA_SHA256", "LABEL", "FEATURE_COLUMNS"}
     expected_constants |= {f"{kind.upper()}_COLUMNS" for kind in context.column_kinds}
+    if context.weight_column is not None:
+        expected_constants.add("WEIGHT_COLUMN")
     docstring, *body = tree.body
     assert isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
     assigned = set()
@@ -282,12 +284,16 @@ def check_script(source, context):
         assert constants[f"{kind.upper()}_COLUMNS"] == list(columns)
     assert constants["DATA_PATH"] == context.data_path
     assert constants["DATA_SHA256"] == context.data_sha256
+    if context.weight_column is not None:
+        assert constants["WEIGHT_COLUMN"] == context.weight_column
+        assert context.weight_column not in constants["FEATURE_COLUMNS"]
     strings = {
         node.value
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
     derived = [context.label, *context.feature_columns]
+    derived += [] if context.weight_column is None else [context.weight_column]
     assert all(value in strings for value in derived)
 
     # No dynamic code anywhere.
@@ -414,6 +420,30 @@ def test_hostile_strings_are_exact_literals(
     check_script(source, context)
     event(f"generated a {task} script")
     source.encode("utf-8")  # writable as UTF-8: surrogates only ever appear escaped
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=NAMES, weight=PLAIN_TEXT, ensemble=st.booleans())
+@example(names=["label", "x"], weight=CANARY_CODE, ensemble=True)
+@example(names=["label", "x"], weight='"]\nimport os  # ', ensemble=False)
+def test_hostile_weight_column_is_an_exact_literal(names, weight, ensemble):
+    """The weight column's name is data-derived text: one exact constant, never a feature."""
+    assume(weight not in names and not weight.endswith("\x00"))
+    label, *columns = names
+    assume(all(not column.endswith("\x00") for column in columns))
+    frame = hostile_frame(columns, label, ["a", "b"])
+    context = make_context(frame, label, "classification", weight_column=weight)
+    if ensemble:  # the same pipeline as the one member of a voting ensemble
+        member = from_spec(context.pipeline_spec)
+        ensemble_spec = to_spec(VotingClassifier([("logisticregression_1", member)], voting="soft"))
+        context = dataclasses.replace(context, pipeline_spec=ensemble_spec, algorithm="Voting")
+    try:
+        source = render_files(context)["script.py"]
+    except CodegenError as error:  # a name that cannot be written (lone surrogates) says so
+        assert str(error)
+        return
+    tree = check_script(source, context)
+    assert "WEIGHT_COLUMN" in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

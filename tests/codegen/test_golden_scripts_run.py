@@ -29,6 +29,7 @@ from jupyter_automl_codegen.automl.forecasting.evaluation import (
 )
 from jupyter_automl_codegen.automl.forecasting.series import ForecastSettings, prepare_series
 from jupyter_automl_codegen.automl.preparation import prepare_training_data
+from jupyter_automl_codegen.automl.weights import fit_weighted, labelled_weights
 from jupyter_automl_codegen.spec import from_spec
 
 from .golden_cases import CASES, FORECASTING_CASES, GOLDEN, GOLDEN_CASES
@@ -70,8 +71,9 @@ def test_tabular_golden_script_trains_the_engines_model(case, tmp_path):
     metrics = json.loads((output / "metrics.json").read_text())
     assert context.primary_metric in metrics
 
-    X, y, _ = prepare_training_data(data, context.label, context.task)
-    engine_model = from_spec(context.pipeline_spec).fit(X, y)
+    weights = labelled_weights(data, context.label, context.weight_column)
+    X, y, _ = prepare_training_data(data, context.label, context.task, context.weight_column)
+    engine_model = fit_weighted(from_spec(context.pipeline_spec), X, y, weights)
     script_model = joblib.load(output / "model.pkl")
 
     np.testing.assert_array_equal(script_model.predict(X), engine_model.predict(X))

@@ -78,11 +78,12 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """Keep labelled rows; split them into features and label."""
+    """Keep labelled rows; split them into features, label and sample weights."""
     df = df[df[LABEL].notna()].reset_index(drop=True)
     X = df.drop(columns=[LABEL])
+    sample_weights = None  # the run had no weight column
     y = df[LABEL].to_numpy(dtype="float64")
-    return X, y
+    return X, y, sample_weights
 
 
 def get_numeric_transformer():
@@ -192,53 +193,61 @@ def build_model_pipeline():
     )
 
 
-def train_model(X, y):
-    """Fit a new pipeline on the given rows."""
+def train_model(X, y, sample_weights):
+    """Fit a new pipeline on the given rows (unweighted, as the run was)."""
     model = build_model_pipeline()
     model.fit(X, y)
     return model
 
 
-def split_dataset(X, y):
-    """(train, validation) row indices of each split, as the run made them."""
+def split_dataset(X, y, sample_weights):
+    """Each split's training and validation rows, labels and sample weights."""
     train, valid = train_test_split(
         np.arange(len(y)), test_size=0.2, random_state=7, stratify=None
     )
-    return [(train, valid)]
+    return [(X.iloc[train], X.iloc[valid], y[train], y[valid], None, None)]
 
 
-def calculate_metrics(model, X, y):
-    """The run's metrics (Azure AutoML names) of a model on labelled rows."""
+def calculate_metrics(model, X, y, sample_weights):
+    """The run's metrics (Azure AutoML names) of a model on labelled rows, weighted by
+    the sample weights when given (Spearman's correlation is unweighted: SciPy's takes
+    no weights)."""
     y_true = np.asarray(y, dtype=float)
     y_pred = np.asarray(model.predict(X), dtype=float)
     # Normalized errors divide by the range of the true values (1.0 when it is 0).
     y_range = y_true.max() - y_true.min()
     if y_range == 0:
         y_range = 1.0
-    rmse = root_mean_squared_error(y_true, y_pred)
-    mae = mean_absolute_error(y_true, y_pred)
+    rmse = root_mean_squared_error(y_true, y_pred, sample_weight=sample_weights)
+    mae = mean_absolute_error(y_true, y_pred, sample_weight=sample_weights)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConstantInputWarning)
         spearman = spearmanr(y_true, y_pred).statistic
     metrics = {
-        "r2_score": r2_score(y_true, y_pred),
+        "r2_score": r2_score(y_true, y_pred, sample_weight=sample_weights),
         "spearman_correlation": spearman,
         "root_mean_squared_error": rmse,
         "normalized_root_mean_squared_error": rmse / y_range,
         "mean_absolute_error": mae,
         "normalized_mean_absolute_error": mae / y_range,
-        "median_absolute_error": median_absolute_error(y_true, y_pred),
-        "explained_variance": explained_variance_score(y_true, y_pred),
+        "median_absolute_error": median_absolute_error(
+            y_true, y_pred, sample_weight=sample_weights
+        ),
+        "explained_variance": explained_variance_score(
+            y_true, y_pred, sample_weight=sample_weights
+        ),
     }
     return {name: float(value) for name, value in metrics.items()}
 
 
-def validate_model(X, y):
+def validate_model(X, y, sample_weights):
     """Train on each split, score on its held-out rows and average the metrics."""
     scores = []
-    for train, valid in split_dataset(X, y):
-        model = train_model(X.iloc[train], y[train])
-        scores.append(calculate_metrics(model, X.iloc[valid], y[valid]))
+    for X_train, X_valid, y_train, y_valid, w_train, w_valid in split_dataset(
+        X, y, sample_weights
+    ):
+        model = train_model(X_train, y_train, w_train)
+        scores.append(calculate_metrics(model, X_valid, y_valid, w_valid))
     metrics = {}
     for name in scores[0]:
         mean = float(np.mean([score[name] for score in scores]))
@@ -260,9 +269,9 @@ def main():
         help="where model.pkl and metrics.json go",
     )
     args = parser.parse_args()
-    X, y = prepare_data(get_training_dataset(args.data))
-    metrics = validate_model(X, y)
-    model = train_model(X, y)
+    X, y, sample_weights = prepare_data(get_training_dataset(args.data))
+    metrics = validate_model(X, y, sample_weights)
+    model = train_model(X, y, sample_weights)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, args.output_dir / "model.pkl")
     (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))

@@ -79,15 +79,16 @@ def get_training_dataset(path=None):
 
 
 def prepare_data(df):
-    """Keep labelled rows; split them into features and label."""
+    """Keep labelled rows; split them into features, label and sample weights."""
     df = df[df[LABEL].notna()].reset_index(drop=True)
     X = df.drop(columns=[LABEL])
+    sample_weights = None  # the run had no weight column
     y = df[LABEL].infer_objects()
     if y.dtype == object:
         y = y.astype(str)  # labels of mixed types are compared as text
     elif y.dtype.kind == "f" and (y % 1 == 0).all():
         y = y.astype("int64")  # integer labels that missing labels had made float
-    return X, y.to_numpy()
+    return X, y.to_numpy(), sample_weights
 
 
 def get_numeric_transformer():
@@ -174,58 +175,86 @@ def build_model_pipeline():
     return VotingClassifier(estimators=members, voting="soft", weights=[2, 1])
 
 
-def train_model(X, y):
-    """Fit a new pipeline on the given rows."""
+def train_model(X, y, sample_weights):
+    """Fit a new pipeline on the given rows (unweighted, as the run was)."""
     model = build_model_pipeline()
     model.fit(X, y)
     return model
 
 
-def split_dataset(X, y):
-    """(train, validation) row indices of each split, as the run made them."""
+def split_dataset(X, y, sample_weights):
+    """Each split's training and validation rows, labels and sample weights."""
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
-    return list(folds.split(X, y))
+    return [
+        (X.iloc[train], X.iloc[valid], y[train], y[valid], None, None)
+        for train, valid in folds.split(X, y)
+    ]
 
 
-def calculate_metrics(model, X, y):
-    """The run's metrics (Azure AutoML names) of a model on labelled rows."""
+def calculate_metrics(model, X, y, sample_weights):
+    """The run's metrics (Azure AutoML names) of a model on labelled rows, weighted by
+    the sample weights when given."""
     # Class codes: each label's position in model.classes_, the order of y_proba's columns.
     y_true = pd.Categorical(y, categories=model.classes_).codes
     y_pred = pd.Categorical(model.predict(X), categories=model.classes_).codes
     y_proba = np.asarray(model.predict_proba(X), dtype=float)
     classes = np.arange(len(model.classes_))
     n_classes = len(classes)
-    macro_recall = recall_score(y_true, y_pred, average="macro", zero_division=0)
+    macro_recall = recall_score(
+        y_true, y_pred, average="macro", zero_division=0, sample_weight=sample_weights
+    )
     metrics = {
-        "accuracy": accuracy_score(y_true, y_pred),
-        "AUC_weighted": roc_auc_score(y_true, y_proba[:, 1]),
-        "AUC_macro": roc_auc_score(y_true, y_proba[:, 1]),
+        "accuracy": accuracy_score(y_true, y_pred, sample_weight=sample_weights),
+        "AUC_weighted": roc_auc_score(
+            y_true, y_proba[:, 1], sample_weight=sample_weights
+        ),
+        "AUC_macro": roc_auc_score(y_true, y_proba[:, 1], sample_weight=sample_weights),
         "average_precision_score_weighted": average_precision_score(
-            y_true, y_proba[:, 1]
+            y_true, y_proba[:, 1], sample_weight=sample_weights
         ),
-        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "balanced_accuracy": balanced_accuracy_score(
+            y_true, y_pred, sample_weight=sample_weights
+        ),
         "f1_score_weighted": f1_score(
-            y_true, y_pred, average="weighted", zero_division=0
+            y_true,
+            y_pred,
+            average="weighted",
+            zero_division=0,
+            sample_weight=sample_weights,
         ),
-        "log_loss": log_loss(y_true, y_proba, labels=classes),
+        "log_loss": log_loss(
+            y_true, y_proba, labels=classes, sample_weight=sample_weights
+        ),
         "norm_macro_recall": (macro_recall - 1 / n_classes) / (1 - 1 / n_classes),
         "precision_score_weighted": precision_score(
-            y_true, y_pred, average="weighted", zero_division=0
+            y_true,
+            y_pred,
+            average="weighted",
+            zero_division=0,
+            sample_weight=sample_weights,
         ),
         "recall_score_weighted": recall_score(
-            y_true, y_pred, average="weighted", zero_division=0
+            y_true,
+            y_pred,
+            average="weighted",
+            zero_division=0,
+            sample_weight=sample_weights,
         ),
-        "matthews_correlation": matthews_corrcoef(y_true, y_pred),
+        "matthews_correlation": matthews_corrcoef(
+            y_true, y_pred, sample_weight=sample_weights
+        ),
     }
     return {name: float(value) for name, value in metrics.items()}
 
 
-def validate_model(X, y):
+def validate_model(X, y, sample_weights):
     """Train on each split, score on its held-out rows and average the metrics."""
     scores = []
-    for train, valid in split_dataset(X, y):
-        model = train_model(X.iloc[train], y[train])
-        scores.append(calculate_metrics(model, X.iloc[valid], y[valid]))
+    for X_train, X_valid, y_train, y_valid, w_train, w_valid in split_dataset(
+        X, y, sample_weights
+    ):
+        model = train_model(X_train, y_train, w_train)
+        scores.append(calculate_metrics(model, X_valid, y_valid, w_valid))
     metrics = {}
     for name in scores[0]:
         mean = float(np.mean([score[name] for score in scores]))
@@ -247,9 +276,9 @@ def main():
         help="where model.pkl and metrics.json go",
     )
     args = parser.parse_args()
-    X, y = prepare_data(get_training_dataset(args.data))
-    metrics = validate_model(X, y)
-    model = train_model(X, y)
+    X, y, sample_weights = prepare_data(get_training_dataset(args.data))
+    metrics = validate_model(X, y, sample_weights)
+    model = train_model(X, y, sample_weights)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, args.output_dir / "model.pkl")
     (args.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
